@@ -1,0 +1,54 @@
+/* One machine-readable error for a STIX object that breaks a rule.
+ *
+ * Every rejection names the object (`id`, empty when the object has none
+ * usable), the offending property as a JSON path relative to the object
+ * (`external_references[0].url`; empty for the object as a whole), a rule
+ * code from the list below, and one human sentence. */
+#ifndef CX_STIX_ERROR_H
+#define CX_STIX_ERROR_H
+
+#include <jansson.h>
+
+/* Rule codes. Keep this list the single registry: tests and clients match on
+ * these strings. */
+#define CX_RULE_JSON "invalid-json"               /* not JSON, duplicate key, bad UTF-8 */
+#define CX_RULE_NOT_OBJECT "not-an-object"        /* value is not a JSON object */
+#define CX_RULE_REQUIRED "required"               /* required property missing */
+#define CX_RULE_TYPE "wrong-type"                 /* property has the wrong JSON type */
+#define CX_RULE_EMPTY "empty"                     /* empty string, list or dictionary */
+#define CX_RULE_IDENTIFIER "invalid-identifier"   /* not type--UUID, or type mismatch */
+#define CX_RULE_REF_TYPE "invalid-reference-type" /* *_ref points at a type not allowed */
+#define CX_RULE_TIMESTAMP "invalid-timestamp"     /* not RFC 3339 UTC, or precision */
+#define CX_RULE_TIME_ORDER "timestamp-order"      /* e.g. modified before created */
+#define CX_RULE_SPEC_VERSION "invalid-spec-version"
+#define CX_RULE_TYPE_NAME "invalid-type-name"     /* type name syntax, unknown type */
+#define CX_RULE_PROPERTY_NAME "invalid-property-name"
+#define CX_RULE_VOCAB "not-in-vocabulary"         /* closed enumeration value */
+#define CX_RULE_RANGE "out-of-range"              /* number or length outside bounds */
+#define CX_RULE_FORBIDDEN "forbidden-property"    /* property not allowed here */
+#define CX_RULE_DEPENDENCY "property-dependency"  /* one property requires/excludes another */
+#define CX_RULE_PATTERN "invalid-pattern"         /* STIX patterning language */
+#define CX_RULE_EXTENSION "invalid-extension"
+#define CX_RULE_FORMAT "invalid-format"           /* hash, URL, MAC, IP, language tag ... */
+#define CX_RULE_DEPTH "too-deep"                  /* nesting past the limit */
+#define CX_RULE_SIZE "too-large"                  /* string, list or object too large */
+
+struct cx_stix_error {
+	char id[300];
+	char property[160];
+	char rule[40];
+	char message[300];
+};
+
+/* Fill err (which may be NULL) and return -EINVAL, so that validators can
+ * write `return cx_stix_error_set(err, "created", CX_RULE_TIMESTAMP, ...);`.
+ * The id is not touched; cx_stix_error_set_id() sets it. */
+int cx_stix_error_set(struct cx_stix_error *err, const char *property, const char *rule,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void cx_stix_error_set_id(struct cx_stix_error *err, const char *id);
+void cx_stix_error_clear(struct cx_stix_error *err);
+
+/* The error as a JSON object {"id","property","rule","message"} (caller owns). */
+json_t *cx_stix_error_to_json(const struct cx_stix_error *err);
+
+#endif
