@@ -132,7 +132,7 @@ char *cx_time_format(int64_t us, int frac, char *out)
 	if (frac > 6)
 		frac = 6;
 	if (frac > 0) {
-		char f[8];
+		char f[24];
 
 		snprintf(f, sizeof(f), "%06lld", (long long)rem);
 		f[frac] = '\0';
