@@ -1,0 +1,80 @@
+# Coalition Exchange — the two commands:
+#   make run     set up (Debian packages, build) and run a node with demo data
+#   make check   set up and run the whole test suite
+# Both install what they need with apt-get, only when something is missing.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PYTHON     ?= /usr/bin/python3
+DEMO_NODE  ?= var/demo
+LISTEN     ?= 127.0.0.1:8400
+
+DEB_PACKAGES = gcc make meson ninja-build pkg-config \
+	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev \
+	libcmocka-dev python3 python3-pytest python3-requests sqlite3 clang-format
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build asan run check unit unit-asan pytest bench format clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized -Dwerror=true >/dev/null
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --buildtype=debug -Dwerror=true \
+		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+
+run: build
+	@if [ ! -f $(DEMO_NODE)/cx.ini ]; then \
+		$(BUILD)/src/cli/cx init $(DEMO_NODE) && \
+		$(BUILD)/src/cli/cx --node $(DEMO_NODE) collection add --alias intel \
+			--title "Exercise intelligence" \
+			--description "Synthetic demo intelligence (Exercise data)" >/dev/null && \
+		$(BUILD)/src/cli/cx --node $(DEMO_NODE) import --quiet --collection intel demo/intel.json; \
+	fi
+	@echo "node $(DEMO_NODE) listening on http://$(LISTEN)/ (health: /healthz); Ctrl-C stops it"
+	$(BUILD)/src/cli/cx --node $(DEMO_NODE) serve --listen $(LISTEN)
+
+unit: build
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+unit-asan: asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C $(ASAN_BUILD) --suite unit --print-errorlogs
+
+# End-to-end tests run the real binary; the sanitizer build runs them too, so
+# that malformed input is also checked for memory errors.
+pytest: build asan
+	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli
+	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		$(PYTHON) -m pytest -q tests/cli -k "malformed or roundtrip"
+
+check: unit unit-asan pytest
+
+bench: build
+	$(PYTHON) bench/run.py --cx $(BUILD)/src/cli/cx
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

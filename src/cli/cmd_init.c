@@ -1,0 +1,142 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+	"usage: cx init [--migrate] [DIR]\n"
+	"\n"
+	"Create a node in DIR (default: the current folder; created if missing):\n"
+	"its configuration DIR/cx.ini and its store DIR/cx.db with the current schema.\n"
+	"\n"
+	"  --migrate   DIR is an existing node: apply pending schema migrations\n"
+	"\n"
+	"Exit codes: 0 created; 1 DIR is already a node; 2 usage; 3 cannot create.\n";
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char tmp[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_config(const char *path)
+{
+	const char *text = cx_config_default_text();
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		int e = errno ? errno : EIO;
+
+		close(fd);
+		unlink(path);
+		return -e;
+	}
+	return close(fd) == 0 ? 0 : -errno;
+}
+
+int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"migrate", no_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *dir = ".";
+	bool migrate = false;
+	char ini[4200], db[4200], err[512];
+	struct cx_store *s;
+	struct cx_config cfg;
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			migrate = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return CX_EXIT_OK;
+		default:
+			cx_cli_error("init: unknown option '%s': see 'cx init --help'",
+				     argv[optind - 1]);
+			return CX_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		cx_cli_error("init takes at most one folder: see 'cx init --help'");
+		return CX_EXIT_USAGE;
+	}
+	if (optind < argc)
+		dir = argv[optind];
+	else if (cli->node_opt)
+		dir = cli->node_opt;
+	cx_config_defaults(&cfg);
+	if ((r = cx_cli_apply_overrides(cli, &cfg)) != CX_EXIT_OK)
+		return r;
+
+	if (migrate) {
+		cli->node_opt = dir;
+		if ((r = cx_cli_node_load(cli)) != CX_EXIT_OK)
+			return r;
+		s = cx_store_sqlite_open(cli->db_path, CX_STORE_MIGRATE, err, sizeof(err));
+		if (!s) {
+			cx_cli_error("%s", err);
+			return CX_EXIT_NODE;
+		}
+		s->close(s);
+		printf("node %s is at schema version %d\n", cli->node_dir,
+		       cx_store_schema_latest());
+		return CX_EXIT_OK;
+	}
+
+	r = make_dirs(dir);
+	if (r < 0) {
+		cx_cli_error("cannot create folder %s: %s", dir, strerror(-r));
+		return CX_EXIT_NODE;
+	}
+	snprintf(ini, sizeof(ini), "%s/cx.ini", dir);
+	snprintf(db, sizeof(db), "%s/%s", dir, cfg.db_file);
+	if (access(ini, F_OK) == 0 || access(db, F_OK) == 0) {
+		cx_cli_error("%s is already a node: use it, or pick an empty folder", dir);
+		return CX_EXIT_FAILED;
+	}
+	s = cx_store_sqlite_open(db, CX_STORE_CREATE, err, sizeof(err));
+	if (!s) {
+		cx_cli_error("cannot create the store: %s", err);
+		return CX_EXIT_NODE;
+	}
+	s->close(s);
+	r = write_config(ini);
+	if (r < 0) {
+		cx_cli_error("cannot write %s: %s", ini, strerror(-r));
+		unlink(db);
+		return CX_EXIT_NODE;
+	}
+	printf("created node in %s (schema version %d)\n", dir, cx_store_schema_latest());
+	return CX_EXIT_OK;
+}

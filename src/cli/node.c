@@ -1,0 +1,99 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+void cx_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cx: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool cx_cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int cx_cli_apply_overrides(const struct cx_cli *cli, struct cx_config *cfg)
+{
+	char err[256];
+
+	for (size_t i = 0; i < cli->noverrides; i++) {
+		if (cx_config_override(cfg, cli->overrides[i], err, sizeof(err)) < 0) {
+			cx_cli_error("--set %s: %s", cli->overrides[i], err);
+			return CX_EXIT_USAGE;
+		}
+	}
+	return CX_EXIT_OK;
+}
+
+int cx_cli_node_load(struct cx_cli *cli)
+{
+	const char *dir = cli->node_opt;
+	char ini[4200], err[512];
+	enum cx_log_level lvl;
+	int r;
+
+	if (!dir)
+		dir = getenv("CX_NODE");
+	if (!dir || !*dir)
+		dir = ".";
+	if (!realpath(dir, cli->node_dir)) {
+		cx_cli_error("no node at %s (%s): create one with 'cx init %s' or pass --node DIR",
+			     dir, strerror(errno), dir);
+		return CX_EXIT_NODE;
+	}
+	snprintf(ini, sizeof(ini), "%s/cx.ini", cli->node_dir);
+	if (access(ini, F_OK) != 0) {
+		cx_cli_error("no node at %s (no cx.ini): create one with 'cx init %s', or pass "
+			     "--node DIR or set CX_NODE",
+			     cli->node_dir, dir);
+		return CX_EXIT_NODE;
+	}
+	cx_config_defaults(&cli->cfg);
+	r = cx_config_load(&cli->cfg, ini, err, sizeof(err));
+	if (r < 0) {
+		cx_cli_error("%s: fix the file or run 'cx init' again in a new folder", err);
+		return CX_EXIT_NODE;
+	}
+	r = cx_cli_apply_overrides(cli, &cli->cfg);
+	if (r != CX_EXIT_OK)
+		return r;
+	if (cx_log_level_parse(cli->cfg.log_level, &lvl) == 0)
+		cx_log_set_level(lvl);
+	if (cli->cfg.db_file[0] == '/')
+		snprintf(cli->db_path, sizeof(cli->db_path), "%s", cli->cfg.db_file);
+	else
+		snprintf(cli->db_path, sizeof(cli->db_path), "%s/%s", cli->node_dir,
+			 cli->cfg.db_file);
+	return CX_EXIT_OK;
+}
+
+struct cx_store *cx_cli_store_open(struct cx_cli *cli)
+{
+	char err[512];
+	struct cx_store *s = cx_store_sqlite_open(cli->db_path, CX_STORE_OPEN, err, sizeof(err));
+
+	if (!s) {
+		cx_cli_error("%s", err);
+		return NULL;
+	}
+	s->busy_retries = cli->cfg.busy_retries;
+	return s;
+}

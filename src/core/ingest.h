@@ -1,0 +1,63 @@
+/* Ingest: turn a STIX bundle or TAXII envelope into stored object versions.
+ * Every object is validated and canonicalised before the transaction starts;
+ * all valid ones are then stored in ONE transaction, so an input is either
+ * stored (minus its rejected objects) or not at all. */
+#ifndef CX_CORE_INGEST_H
+#define CX_CORE_INGEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "stix/error.h"
+#include "store/store.h"
+
+#define CX_INGEST_MAX_OBJECT_BYTES (8u * 1024 * 1024) /* canonical form of one object */
+
+enum cx_ingest_status {
+	CX_INGEST_STORED,
+	CX_INGEST_DUPLICATE, /* same id and version already stored */
+	CX_INGEST_REJECTED,
+};
+
+struct cx_ingest_item {
+	enum cx_ingest_status status;
+	struct cx_stix_error err; /* err.id is the object's id when it has one */
+	int64_t date_added;       /* when stored (0 for rejected or duplicate) */
+};
+
+struct cx_ingest_report {
+	struct cx_ingest_item *items; /* one per input object, in input order */
+	size_t count;
+	size_t stored, duplicate, rejected;
+};
+
+struct cx_ingest_opts {
+	const char *collection; /* id or alias to add every accepted object to; NULL: none */
+	size_t max_object_bytes; /* 0: CX_INGEST_MAX_OBJECT_BYTES */
+	/* Called now and then with objects processed so far; may be NULL. */
+	void (*progress)(void *arg, const char *phase, size_t done, size_t total);
+	void *progress_arg;
+};
+
+/* Parse text as a STIX bundle ({"type":"bundle",...}) or a TAXII envelope
+ * ({"objects":[...]}). JSON with duplicate member names is refused. On success
+ * stores a new reference to the objects array in *ret_objects (an empty array
+ * when the input has none) and returns 0; otherwise writes one line to err and
+ * returns -EINVAL. */
+int cx_ingest_parse(const char *text, size_t len, json_t **ret_objects, char *err,
+		    size_t errlen);
+
+/* Validate, canonicalise and store objects. Fills *ret (release with
+ * cx_ingest_report_release) and returns the transaction's status:
+ * CX_STORE_OK / CX_STORE_NO_RESULT on success, negative when nothing was
+ * stored because the store failed (then s->error() says why). */
+enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects,
+				       const struct cx_ingest_opts *opts,
+				       struct cx_ingest_report *ret);
+
+void cx_ingest_report_release(struct cx_ingest_report *r);
+
+/* "stored", "duplicate" or "rejected". */
+const char *cx_ingest_status_name(enum cx_ingest_status st);
+
+#endif

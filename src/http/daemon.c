@@ -1,0 +1,244 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+
+struct cx_http {
+	struct MHD_Daemon *daemon;
+	const struct cx_route *routes;
+	size_t nroutes;
+	void *app;
+	uint16_t port;
+};
+
+int cx_route_match(const char *pattern, const char *url,
+		   char params[CX_HTTP_MAX_PARAMS][256])
+{
+	const char *p = pattern, *u = url;
+	int n = 0;
+
+	while (*p && *u) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			size_t len = strcspn(u, "/");
+
+			if (!close || len == 0 || len >= 256 || n >= CX_HTTP_MAX_PARAMS)
+				return 0;
+			memcpy(params[n], u, len);
+			params[n][len] = '\0';
+			n++;
+			p = close + 1;
+			u += len;
+			continue;
+		}
+		if (*p != *u)
+			return 0;
+		p++;
+		u++;
+	}
+	return *p == '\0' && *u == '\0';
+}
+
+static void new_request_id(char out[17])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b[8];
+
+	randombytes_buf(b, sizeof(b));
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[16] = '\0';
+}
+
+/* Find the route for method and url. When the path exists for other methods
+ * only, *ret_path_known is set so that the caller answers 405, not 404. */
+static const struct cx_route *find_route(struct cx_http *h, struct cx_request *req,
+					 bool *ret_path_known)
+{
+	*ret_path_known = false;
+	for (size_t i = 0; i < h->nroutes; i++) {
+		if (!cx_route_match(h->routes[i].pattern, req->url, req->params))
+			continue;
+		if (strcmp(h->routes[i].method, req->method) == 0)
+			return &h->routes[i];
+		*ret_path_known = true;
+	}
+	return NULL;
+}
+
+static enum MHD_Result refuse_early(struct cx_request *req, struct cx_http *h)
+{
+	const char *cl;
+	bool path_known;
+	uint64_t len;
+
+	if (strlen(req->url) > CX_HTTP_MAX_URL)
+		return cx_reply_error(req, CX_EC_URI_TOO_LONG, NULL,
+				      "the request path is longer than %d bytes", CX_HTTP_MAX_URL);
+	req->route = find_route(h, req, &path_known);
+	if (!req->route && path_known)
+		return cx_reply_error(req, CX_EC_METHOD_NOT_ALLOWED, NULL,
+				      "%s is not allowed on this resource", req->method);
+	if (!req->route)
+		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no resource at this path");
+	cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && (cx_parse_size(cl, UINT64_MAX / 2, &len) < 0 || len > req->route->body_limit))
+		return cx_reply_error(req, CX_EC_BODY_TOO_LARGE, NULL,
+				      "the body may be at most %zu bytes",
+				      req->route->body_limit);
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct cx_http *h = cls;
+	struct cx_request *req = *con_cls;
+	enum MHD_Result r;
+
+	if (!req) {
+		req = calloc(1, sizeof(*req));
+		if (!req)
+			return MHD_NO;
+		*con_cls = req;
+		new_request_id(req->id);
+		req->conn = conn;
+		req->method = method;
+		req->url = url;
+		req->app = h->app;
+		req->start_us = cx_time_mono_us();
+		r = refuse_early(req, h);
+		if (req->status)
+			req->refused = 1;
+		cx_buf_init(&req->body, req->route ? req->route->body_limit + 1 : 1);
+		return r;
+	}
+	if (req->refused) {
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* Over the limit: keep reading and dropping, answer 413 at the end. */
+		cx_buf_append(&req->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->body.err == -E2BIG || req->body.len > req->route->body_limit)
+		return cx_reply_error(req, CX_EC_BODY_TOO_LARGE, NULL,
+				      "the body may be at most %zu bytes", req->route->body_limit);
+	if (req->body.err)
+		return cx_reply_error(req, CX_EC_INTERNAL, NULL, "out of memory reading the body");
+	return req->route->handler(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct cx_request *req = *con_cls;
+	char path[256];
+
+	if (!req)
+		return;
+	cx_log(req->status >= 500 ? CX_LOG_ERROR : CX_LOG_INFO, req->id, "request",
+	       " method=%s path=%s status=%u us=%lld%s", req->method,
+	       cx_log_quote(req->url, path, sizeof(path)), req->status,
+	       (long long)(cx_time_mono_us() - req->start_us),
+	       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	cx_buf_release(&req->body);
+	free(req);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	cx_log(CX_LOG_WARN, NULL, line, NULL);
+}
+
+struct cx_http *cx_http_start(const struct cx_http_opts *opts, const struct cx_route *routes,
+			      size_t nroutes, void *app, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	struct cx_http *h;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(opts->host, ':')) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(opts->port);
+		if (inet_pton(AF_INET6, opts->host, &a->sin6_addr) != 1)
+			goto bad_host;
+		flags |= MHD_USE_IPv6;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(opts->port);
+		if (inet_pton(AF_INET, opts->host, &a->sin_addr) != 1)
+			goto bad_host;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	h->routes = routes;
+	h->nroutes = nroutes;
+	h->app = app;
+	h->daemon = MHD_start_daemon(
+		flags, opts->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, opts->threads, MHD_OPTION_CONNECTION_LIMIT,
+		opts->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_EXTERNAL_LOGGER,
+		on_mhd_log, h, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	if (!h->daemon) {
+		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this "
+				      "machine?)",
+			 opts->host, opts->port);
+		free(h);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info ? info->port : opts->port;
+	return h;
+bad_host:
+	snprintf(err, errlen, "listen address '%s' is not a numeric IPv4 or IPv6 address",
+		 opts->host);
+	return NULL;
+}
+
+uint16_t cx_http_port(const struct cx_http *h)
+{
+	return h->port;
+}
+
+void cx_http_stop(struct cx_http *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}

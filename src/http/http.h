@@ -1,0 +1,76 @@
+/* The HTTP layer: a libmicrohttpd daemon (epoll, thread pool) that matches
+ * each request against a routes table handed in by the server layer, reads
+ * the body within the route's limit, calls the handler once with the whole
+ * request, and logs one line per request with its request id. */
+#ifndef CX_HTTP_HTTP_H
+#define CX_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/errors.h"
+#include "util/buf.h"
+
+#define CX_HTTP_MAX_PARAMS 4
+#define CX_HTTP_MAX_URL 4096
+
+struct cx_request;
+
+typedef enum MHD_Result (*cx_handler)(struct cx_request *req);
+
+struct cx_route {
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/taxii2/{root}/collections/{id}/" — {x} is one segment */
+	cx_handler handler;
+	size_t body_limit;   /* bytes; 0: no body accepted */
+};
+
+/* One request, alive from its first byte to the end of its response. */
+struct cx_request {
+	char id[17]; /* random hex request id, also sent as X-Request-Id */
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *url;
+	const struct cx_route *route;
+	char params[CX_HTTP_MAX_PARAMS][256]; /* captured {x} segments, in order */
+	struct cx_buf body;
+	int64_t start_us;
+	unsigned status; /* set by the reply helpers */
+	void *app;       /* the server's context */
+	int refused;     /* replied before the handler (413, 404, ...) */
+};
+
+struct cx_http_opts {
+	const char *host;
+	uint16_t port; /* 0: pick a free port (see cx_http_port) */
+	unsigned threads;
+	unsigned connection_limit;
+	unsigned timeout;
+};
+
+struct cx_http;
+
+/* Start serving. routes must outlive the daemon. Returns NULL with a reason. */
+struct cx_http *cx_http_start(const struct cx_http_opts *opts, const struct cx_route *routes,
+			      size_t nroutes, void *app, char *err, size_t errlen);
+/* The port actually bound. */
+uint16_t cx_http_port(const struct cx_http *h);
+/* Stop: no new connections, wait for running handlers, free. */
+void cx_http_stop(struct cx_http *h);
+
+/* Reply helpers. Each queues exactly one response and records the status. */
+enum MHD_Result cx_reply_bytes(struct cx_request *req, unsigned status, const char *content_type,
+			       const char *data, size_t len);
+/* Steals body. */
+enum MHD_Result cx_reply_json(struct cx_request *req, unsigned status, json_t *body);
+/* The one error body: {"code", "title", "detail", "field"?}. field may be NULL. */
+enum MHD_Result cx_reply_error(struct cx_request *req, enum cx_ec code, const char *field,
+			       const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Match url against pattern; on success copies {x} segments into params. */
+int cx_route_match(const char *pattern, const char *url,
+		   char params[CX_HTTP_MAX_PARAMS][256]);
+
+#endif

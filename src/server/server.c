@@ -1,0 +1,88 @@
+#include "server/server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/log.h"
+#include "util/str.h"
+#include "util/time.h"
+
+static void close_store(void *p)
+{
+	struct cx_store *s = p;
+
+	if (s)
+		s->close(s);
+}
+
+int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const char *db_path,
+		   char *err, size_t errlen)
+{
+	struct cx_store *s;
+
+	memset(srv, 0, sizeof(*srv));
+	srv->cfg = *cfg;
+	if (cx_strlcpy(srv->db_path, db_path, sizeof(srv->db_path)) < 0) {
+		snprintf(err, errlen, "store path too long");
+		return -ENAMETOOLONG;
+	}
+	/* Opening once here checks the schema before anything listens. */
+	s = cx_store_sqlite_open(db_path, CX_STORE_OPEN, err, errlen);
+	if (!s)
+		return -EIO;
+	s->close(s);
+	if (pthread_key_create(&srv->store_key, close_store) != 0) {
+		snprintf(err, errlen, "cannot create thread key");
+		return -ENOMEM;
+	}
+	srv->started_us = cx_time_now_us();
+	return 0;
+}
+
+int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
+{
+	struct cx_http_opts opts = {
+		.host = srv->cfg.listen_host,
+		.port = srv->cfg.listen_port,
+		.threads = srv->cfg.threads,
+		.connection_limit = srv->cfg.connection_limit,
+		.timeout = srv->cfg.timeout,
+	};
+
+	srv->http = cx_http_start(&opts, cx_routes, cx_routes_count, srv, err, errlen);
+	if (!srv->http)
+		return -EADDRINUSE;
+	cx_log(CX_LOG_INFO, NULL, "listening", " addr=%s port=%u threads=%u",
+	       srv->cfg.listen_host, cx_http_port(srv->http), srv->cfg.threads);
+	return 0;
+}
+
+void cx_server_stop(struct cx_server *srv)
+{
+	struct cx_store *s;
+
+	cx_http_stop(srv->http);
+	srv->http = NULL;
+	s = pthread_getspecific(srv->store_key);
+	close_store(s);
+	pthread_setspecific(srv->store_key, NULL);
+	pthread_key_delete(srv->store_key);
+}
+
+struct cx_store *cx_server_store(struct cx_server *srv)
+{
+	struct cx_store *s = pthread_getspecific(srv->store_key);
+	char err[512];
+
+	if (s)
+		return s;
+	s = cx_store_sqlite_open(srv->db_path, CX_STORE_OPEN, err, sizeof(err));
+	if (!s) {
+		cx_log(CX_LOG_ERROR, NULL, "store open failed", " reason=\"%s\"", err);
+		return NULL;
+	}
+	s->busy_retries = srv->cfg.busy_retries;
+	pthread_setspecific(srv->store_key, s);
+	return s;
+}

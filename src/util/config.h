@@ -1,0 +1,45 @@
+/* The node's configuration: an INI file (cx.ini in the node folder) read
+ * with libinih, then command-line overrides of the form section.key=value. */
+#ifndef CX_UTIL_CONFIG_H
+#define CX_UTIL_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cx_config {
+	/* [node] */
+	char name[64];
+	/* [http] */
+	char listen_host[64];
+	uint16_t listen_port;
+	unsigned threads;          /* MHD thread pool size */
+	unsigned connection_limit; /* concurrent connections */
+	unsigned timeout;          /* seconds of inactivity before a connection closes */
+	uint64_t max_body;         /* bytes accepted in one request body */
+	/* [store] */
+	char db_file[256]; /* relative to the node folder unless absolute */
+	unsigned busy_retries;
+	/* [log] */
+	char log_level[16];
+};
+
+/* Fill cfg with the built-in defaults. */
+void cx_config_defaults(struct cx_config *cfg);
+
+/* Apply one setting. Returns 0, or -EINVAL / -ENOENT (unknown key) with a
+ * one-line reason in err. */
+int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
+		  const char *value, char *err, size_t errlen);
+
+/* Apply an override "section.key=value". */
+int cx_config_override(struct cx_config *cfg, const char *assignment, char *err,
+		       size_t errlen);
+
+/* Read path over the current contents of cfg. Returns 0, -ENOENT when the
+ * file cannot be opened, or -EINVAL with "line N: reason" in err. */
+int cx_config_load(struct cx_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The default file written by `cx init`, as text. */
+const char *cx_config_default_text(void);
+
+#endif
