@@ -71,7 +71,7 @@ pytest: build asan
 check: unit unit-asan pytest
 
 bench: build
-	$(PYTHON) bench/run.py --cx $(BUILD)/src/cli/cx
+	$(BUILD)/bench/bench_import 100000 $(BUILD)/src/cli/cx
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')
