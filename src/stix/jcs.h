@@ -13,7 +13,8 @@
 #include "util/buf.h"
 
 /* Append the canonical form of v to out. Returns 0; -EINVAL for a value JCS
- * cannot represent (a non-finite real); or the buffer's error. */
+ * cannot represent (a non-finite real, NULL, nesting past 2048 levels), in
+ * which case out keeps partial output; -ENOMEM; or the buffer's error. */
 int cx_jcs_append(struct cx_buf *out, const json_t *v);
 
 /* Append the ECMAScript shortest round-trip form of a finite double. */
