@@ -49,6 +49,12 @@ int cx_cli_apply_overrides(const struct cx_cli *cli, struct cx_config *cfg);
 /* Open the node's store (after cx_cli_node_load). NULL after printing why. */
 struct cx_store *cx_cli_store_open(struct cx_cli *cli);
 
+/* Find a collection by id or alias (an alias is looked up in every API root,
+ * the oldest match wins). Returns CX_EXIT_OK, or an exit code after printing
+ * why. */
+int cx_cli_collection_find(struct cx_store *s, const char *id_or_alias,
+			   struct cx_collection *ret);
+
 /* True when argv holds -h or --help before any "--". */
 bool cx_cli_wants_help(int argc, char **argv);
 
@@ -58,6 +64,9 @@ int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_import(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_export(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_collection(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_partner(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_user(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_token(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_version(struct cx_cli *cli, int argc, char **argv);
 
 #endif

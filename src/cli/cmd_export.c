@@ -40,7 +40,7 @@ int cx_cmd_export(struct cx_cli *cli, int argc, char **argv)
 	};
 	const char *types[MAX_TYPES];
 	struct cx_object_filter f = {0};
-	const char *output = NULL;
+	const char *output = NULL, *collection = NULL;
 	char tmp[4200];
 	struct cx_store *s = NULL;
 	FILE *out = stdout;
@@ -58,7 +58,7 @@ int cx_cmd_export(struct cx_cli *cli, int argc, char **argv)
 			types[f.ntypes++] = optarg;
 			break;
 		case 'c':
-			f.collection = optarg;
+			collection = optarg;
 			break;
 		case 'm':
 			if (cx_time_parse(optarg, &f.modified_after, NULL) < 0) {
@@ -69,7 +69,7 @@ int cx_cmd_export(struct cx_cli *cli, int argc, char **argv)
 			}
 			break;
 		case 'l':
-			f.latest_only = true;
+			f.versions = CX_VERSION_LAST;
 			break;
 		case 'o':
 			output = optarg;
@@ -94,6 +94,14 @@ int cx_cmd_export(struct cx_cli *cli, int argc, char **argv)
 	s = cx_cli_store_open(cli);
 	if (!s)
 		return CX_EXIT_NODE;
+	if (collection) {
+		struct cx_collection coll;
+
+		rc = cx_cli_collection_find(s, collection, &coll);
+		if (rc != CX_EXIT_OK)
+			goto out;
+		f.collection = coll.rowid;
+	}
 	if (output) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", output, (long)getpid());
 		out = fopen(tmp, "wb");
@@ -104,10 +112,7 @@ int cx_cmd_export(struct cx_cli *cli, int argc, char **argv)
 		}
 	}
 	r = cx_export_bundle(s, &f, out, &count);
-	if (r == -ENOENT) {
-		cx_cli_error("no collection '%s': see 'cx collection list'", f.collection);
-		rc = CX_EXIT_FAILED;
-	} else if (r == -EIO) {
+	if (r == -EIO) {
 		cx_cli_error("cannot write the bundle: %s", strerror(errno));
 		rc = CX_EXIT_FAILED;
 	} else if (r < 0) {

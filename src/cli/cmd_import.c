@@ -106,7 +106,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 	struct cx_buf input;
 	struct cx_store *s = NULL;
 	json_t *objects = NULL;
-	const char *path;
+	const char *path, *collection = NULL;
 	bool as_json = false, quiet = false;
 	char err[512];
 	FILE *f;
@@ -116,7 +116,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			iopts.collection = optarg;
+			collection = optarg;
 			break;
 		case 'j':
 			as_json = true;
@@ -171,21 +171,13 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		rc = CX_EXIT_NODE;
 		goto out;
 	}
-	if (iopts.collection) {
+	if (collection) {
 		struct cx_collection coll;
-		enum cx_store_status st = s->collection_get(s, iopts.collection, &coll);
 
-		if (st == CX_STORE_NO_RESULT) {
-			cx_cli_error("no collection '%s': create it with 'cx collection add'",
-				     iopts.collection);
-			rc = CX_EXIT_FAILED;
+		rc = cx_cli_collection_find(s, collection, &coll);
+		if (rc != CX_EXIT_OK)
 			goto out;
-		}
-		if (st < 0) {
-			cx_cli_error("store: %s", s->error(s));
-			rc = CX_EXIT_NODE;
-			goto out;
-		}
+		iopts.collection = coll.rowid;
 	}
 	if (isatty(STDERR_FILENO) && json_array_size(objects) >= 1000) {
 		iopts.progress = progress;

@@ -18,7 +18,10 @@ static const struct subcommand subcommands[] = {
 	{"serve", cx_cmd_serve, "run the node's HTTP server"},
 	{"import", cx_cmd_import, "store the objects of a STIX bundle or TAXII envelope"},
 	{"export", cx_cmd_export, "write stored objects as a STIX bundle"},
-	{"collection", cx_cmd_collection, "add, list and show collections"},
+	{"collection", cx_cmd_collection, "add, list, show collections and grant access"},
+	{"partner", cx_cmd_partner, "add, list and show partners"},
+	{"user", cx_cmd_user, "add, list, show, disable users and set passwords"},
+	{"token", cx_cmd_token, "create, list, disable and rotate API tokens"},
 	{"version", cx_cmd_version, "print the version of cx and its libraries"},
 };
 
@@ -91,7 +94,7 @@ int main(int argc, char **argv)
 			int sub_argc = argc - optind;
 			char **sub_argv = argv + optind;
 
-			optind = 1; /* reset getopt for the subcommand */
+			optind = 0; /* 0, not 1: glibc then fully re-initialises getopt */
 			return subcommands[i].run(&cli, sub_argc, sub_argv);
 		}
 	}

@@ -75,6 +75,10 @@ int cx_cli_node_load(struct cx_cli *cli)
 	r = cx_cli_apply_overrides(cli, &cli->cfg);
 	if (r != CX_EXIT_OK)
 		return r;
+	if (cx_config_check(&cli->cfg, err, sizeof(err)) < 0) {
+		cx_cli_error("%s: fix %s", err, ini);
+		return CX_EXIT_NODE;
+	}
 	if (cx_log_level_parse(cli->cfg.log_level, &lvl) == 0)
 		cx_log_set_level(lvl);
 	if (cli->cfg.db_file[0] == '/')
@@ -96,4 +100,22 @@ struct cx_store *cx_cli_store_open(struct cx_cli *cli)
 	}
 	s->busy_retries = cli->cfg.busy_retries;
 	return s;
+}
+
+int cx_cli_collection_find(struct cx_store *s, const char *id_or_alias,
+			   struct cx_collection *ret)
+{
+	enum cx_store_status st = s->collection_get(s, NULL, id_or_alias, ret);
+
+	if (st == CX_STORE_NO_RESULT) {
+		cx_cli_error("no collection '%s': see 'cx collection list', or create it with 'cx "
+			     "collection add'",
+			     id_or_alias);
+		return CX_EXIT_FAILED;
+	}
+	if (st < 0) {
+		cx_cli_error("store: %s", s->error(s));
+		return CX_EXIT_NODE;
+	}
+	return CX_EXIT_OK;
 }

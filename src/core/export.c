@@ -9,7 +9,6 @@ struct export_ctx {
 	FILE *out;
 	size_t count;
 	bool io_error;
-	bool no_collection;
 };
 
 static int write_row(void *arg, const struct cx_object_row *row)
@@ -32,17 +31,6 @@ static enum cx_store_status export_tx(struct cx_store *s, void *arg)
 	enum cx_store_status st;
 
 	ctx->count = 0;
-	if (ctx->f->collection) {
-		struct cx_collection c;
-
-		st = s->collection_get(s, ctx->f->collection, &c);
-		if (st < 0)
-			return st;
-		if (st == CX_STORE_NO_RESULT) {
-			ctx->no_collection = true;
-			return CX_STORE_NO_RESULT;
-		}
-	}
 	/* Members sort "id" < "objects" < "type", so the bundle is canonical. */
 	if (fprintf(ctx->out, "{\"id\":\"bundle--%s\",\"objects\":[", cx_uuid_v4(uuid)) < 0) {
 		ctx->io_error = true;
@@ -59,13 +47,11 @@ static enum cx_store_status export_tx(struct cx_store *s, void *arg)
 int cx_export_bundle(struct cx_store *s, const struct cx_object_filter *f, FILE *out,
 		     size_t *ret_count)
 {
-	struct export_ctx ctx = {f, out, 0, false, false};
+	struct export_ctx ctx = {f, out, 0, false};
 	enum cx_store_status st = cx_store_run(s, false, export_tx, &ctx);
 
 	if (st < 0)
 		return -EPROTO;
-	if (ctx.no_collection)
-		return -ENOENT;
 	if (ctx.io_error || fflush(out) == EOF || ferror(out))
 		return -EIO;
 	if (ret_count)

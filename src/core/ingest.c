@@ -161,13 +161,13 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 			return st;
 		if (ctx->opts->collection) {
 			enum cx_store_status c = s->collection_add_object(
-				s, ctx->opts->collection, p->row.id, p->row.modified, NULL);
+				s, ctx->opts->collection, p->row.id, p->row.modified, &added);
 
 			if (c < 0)
 				return c;
 		}
 		item->status = st == CX_STORE_OK ? CX_INGEST_STORED : CX_INGEST_DUPLICATE;
-		item->date_added = st == CX_STORE_OK ? added : 0;
+		item->date_added = added;
 		if (st == CX_STORE_OK)
 			stored++;
 		else

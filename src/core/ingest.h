@@ -22,7 +22,7 @@ enum cx_ingest_status {
 struct cx_ingest_item {
 	enum cx_ingest_status status;
 	struct cx_stix_error err; /* err.id is the object's id when it has one */
-	int64_t date_added;       /* when stored (0 for rejected or duplicate) */
+	int64_t date_added;       /* when stored, or added to the collection; else 0 */
 };
 
 struct cx_ingest_report {
@@ -32,7 +32,7 @@ struct cx_ingest_report {
 };
 
 struct cx_ingest_opts {
-	const char *collection; /* id or alias to add every accepted object to; NULL: none */
+	int64_t collection;      /* rowid of a collection to add every accepted object to; 0: none */
 	size_t max_object_bytes; /* 0: CX_INGEST_MAX_OBJECT_BYTES */
 	/* Called now and then with objects processed so far; may be NULL. */
 	void (*progress)(void *arg, const char *phase, size_t done, size_t total);

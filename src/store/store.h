@@ -36,21 +36,75 @@ struct cx_object_row {
 };
 
 struct cx_collection {
-	char id[64];    /* UUID */
-	char alias[64]; /* "" when none */
+	int64_t rowid;   /* out only */
+	char id[64];     /* UUID */
+	char api_root[65];
+	char alias[64];  /* "" when none; unique within its API root */
 	char title[256];
 	char description[1024];
 };
 
-/* What to scan. Zeroed fields mean "no filter". */
+/* Version selection bits (TAXII match[version]); 0 selects every version. */
+enum cx_version_sel {
+	CX_VERSION_LAST = 1,  /* newest version of each object */
+	CX_VERSION_FIRST = 2, /* oldest version of each object */
+};
+
+/* What to scan. Zeroed fields mean "no filter". Within a collection,
+ * "newest" and "oldest" are among the versions in that collection. */
 struct cx_object_filter {
-	const char *const *types; /* exact type names */
+	int64_t collection;         /* collection rowid; 0: all stored versions */
+	const char *const *ids;     /* exact STIX ids, ORed */
+	size_t nids;
+	const char *const *types;   /* exact type names, ORed */
 	size_t ntypes;
-	const char *collection;  /* collection id or alias */
-	int64_t modified_after;  /* versions whose `modified` is later, µs; 0: any */
-	int64_t added_after;     /* keyset: date_added strictly greater, µs */
-	bool latest_only;
-	size_t limit;            /* 0: no limit */
+	unsigned versions;          /* enum cx_version_sel bits, ORed with... */
+	const int64_t *modified_in; /* ...these exact versions (µs) */
+	size_t nmodified;
+	int64_t modified_after;     /* versions whose `modified` is later, µs; 0: any */
+	int64_t added_after;        /* keyset: date_added strictly greater, µs */
+	size_t limit;               /* 0: no limit */
+};
+
+/* Roles, as bits: a user may hold several. */
+enum cx_role {
+	CX_ROLE_READER = 1,
+	CX_ROLE_CONTRIBUTOR = 2,
+	CX_ROLE_APPROVER = 4,
+	CX_ROLE_ADMIN = 8,
+	CX_ROLE_PEER = 16,
+};
+
+struct cx_partner {
+	int64_t rowid; /* out only */
+	char code[17];
+	char name[128];
+	char identity_id[64]; /* identity--UUID of the partner's STIX identity */
+	int64_t created;
+};
+
+struct cx_user {
+	int64_t rowid; /* out only */
+	char name[65];
+	int64_t partner_rowid;
+	char partner[17]; /* out only: the partner's code */
+	unsigned roles;   /* enum cx_role bits */
+	char clearance;   /* 'U', 'R', 'C' or 'S' */
+	bool disabled;
+	char password_hash[128]; /* libsodium crypto_pwhash_str form; "" for none */
+	int64_t created;
+};
+
+struct cx_token {
+	int64_t rowid;       /* out only */
+	char id[20];         /* public id, shown in lists */
+	int64_t user_rowid;
+	char user_name[65];  /* out only */
+	char name[64];
+	int64_t created;
+	int64_t expires;     /* µs; 0: never */
+	int64_t last_used;
+	bool disabled;
 };
 
 /* Called per row in date_added order; return 0 to go on, non-zero to stop
@@ -86,20 +140,84 @@ struct cx_store {
 	/* Count all stored versions. */
 	enum cx_store_status (*objects_count)(struct cx_store *s, int64_t *ret_count);
 
-	/* Collections. */
+	/* Collections. create: CX_STORE_NO_RESULT when the id, or the alias
+	 * within the API root, is taken. */
 	enum cx_store_status (*collection_create)(struct cx_store *s,
 						  const struct cx_collection *c);
-	/* Look up by id or alias. */
-	enum cx_store_status (*collection_get)(struct cx_store *s, const char *id_or_alias,
-					       struct cx_collection *ret);
-	enum cx_store_status (*collection_list)(struct cx_store *s,
+	/* Look up by id or alias, within api_root (NULL: any root, the first
+	 * match in creation order). */
+	enum cx_store_status (*collection_get)(struct cx_store *s, const char *api_root,
+					       const char *id_or_alias, struct cx_collection *ret);
+	/* In creation order; api_root NULL lists every root's. */
+	enum cx_store_status (*collection_list)(struct cx_store *s, const char *api_root,
 						int (*cb)(void *arg, const struct cx_collection *c),
 						void *arg);
 	/* Add an object version (by id and version µs) to a collection with a
 	 * fresh date_added; CX_STORE_NO_RESULT when already a member. */
-	enum cx_store_status (*collection_add_object)(struct cx_store *s, const char *collection,
+	enum cx_store_status (*collection_add_object)(struct cx_store *s, int64_t collection,
 						      const char *id, int64_t modified,
 						      int64_t *ret_date_added);
+	/* Remove versions of an object from a collection: those in
+	 * modified_in, or all when nmodified is 0. *ret_removed may be NULL. */
+	enum cx_store_status (*collection_remove_object)(struct cx_store *s, int64_t collection,
+							 const char *id,
+							 const int64_t *modified_in,
+							 size_t nmodified, int64_t *ret_removed);
+	/* Grant (or with both false, revoke) access. partner and role: a
+	 * code / role name, or "*". */
+	enum cx_store_status (*collection_grant)(struct cx_store *s, int64_t collection,
+						 const char *partner, const char *role,
+						 bool can_read, bool can_write);
+	enum cx_store_status (*collection_grants)(struct cx_store *s, int64_t collection,
+						  int (*cb)(void *arg, const char *partner,
+							    const char *role, bool can_read,
+							    bool can_write),
+						  void *arg);
+	/* The union of the grants matching partner and any of roles. */
+	enum cx_store_status (*collection_access)(struct cx_store *s, int64_t collection,
+						  const char *partner, unsigned roles,
+						  bool *ret_read, bool *ret_write);
+
+	/* Partners, users and tokens. add: CX_STORE_NO_RESULT when the code or
+	 * name is taken. */
+	enum cx_store_status (*partner_add)(struct cx_store *s, const struct cx_partner *p);
+	enum cx_store_status (*partner_get)(struct cx_store *s, const char *code,
+					    struct cx_partner *ret);
+	enum cx_store_status (*partner_list)(struct cx_store *s,
+					     int (*cb)(void *arg, const struct cx_partner *p),
+					     void *arg);
+	enum cx_store_status (*user_add)(struct cx_store *s, const struct cx_user *u);
+	enum cx_store_status (*user_get)(struct cx_store *s, const char *name,
+					 struct cx_user *ret);
+	enum cx_store_status (*user_list)(struct cx_store *s,
+					  int (*cb)(void *arg, const struct cx_user *u), void *arg);
+	/* Write roles, clearance, disabled and password_hash of u (by name). */
+	enum cx_store_status (*user_update)(struct cx_store *s, const struct cx_user *u);
+	enum cx_store_status (*token_add)(struct cx_store *s, const struct cx_token *t,
+					  const unsigned char hash[32]);
+	/* The token with this SHA-256 and its user, whatever their state. */
+	enum cx_store_status (*token_lookup)(struct cx_store *s, const unsigned char hash[32],
+					     struct cx_token *ret_token, struct cx_user *ret_user);
+	enum cx_store_status (*token_list)(struct cx_store *s, const char *user_name,
+					   int (*cb)(void *arg, const struct cx_token *t),
+					   void *arg);
+	enum cx_store_status (*token_disable)(struct cx_store *s, const char *id);
+	enum cx_store_status (*token_touch)(struct cx_store *s, int64_t rowid, int64_t now);
+
+	/* TAXII status resources (JSON text, borrowed in, caller frees out). */
+	enum cx_store_status (*status_put)(struct cx_store *s, const char *id, int64_t user,
+					   const char *api_root, int64_t created,
+					   const char *json);
+	/* Only the user's own status in that root, created at or after
+	 * not_before. */
+	enum cx_store_status (*status_get)(struct cx_store *s, const char *id, int64_t user,
+					   const char *api_root, int64_t not_before,
+					   char **ret_json);
+	enum cx_store_status (*status_purge)(struct cx_store *s, int64_t created_before);
+
+	/* Node metadata (key/value text). */
+	enum cx_store_status (*meta_get)(struct cx_store *s, const char *key, char *ret,
+					 size_t n);
 };
 
 /* Run fn inside one transaction (write or read), committing when fn returns

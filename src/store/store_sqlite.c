@@ -11,65 +11,70 @@
 #include <sys/stat.h>
 
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/store_sqlite.h"
 #include "util/buf.h"
 #include "util/str.h"
 #include "util/time.h"
 
-enum stmt_id {
-	ST_VERSION_EXISTS,
-	ST_LATEST,
-	ST_UNSET_LATEST,
-	ST_INSERT,
-	ST_CLOCK_GET,
-	ST_CLOCK_SET,
-	ST_COUNT,
-	ST_COLL_INSERT,
-	ST_COLL_GET,
-	ST_COLL_LIST,
-	ST_COLL_ADD,
-	ST__COUNT,
-};
-
-static const char *const stmt_sql[ST__COUNT] = {
-	[ST_VERSION_EXISTS] = "SELECT 1 FROM objects WHERE id = ?1 AND modified = ?2",
-	[ST_LATEST] = "SELECT rowid, modified FROM objects WHERE id = ?1 AND is_latest = 1",
-	[ST_UNSET_LATEST] = "UPDATE objects SET is_latest = 0 WHERE rowid = ?1",
-	[ST_INSERT] = "INSERT INTO objects (id, type, spec_version, created, modified, "
-		      "created_by_ref, revoked, is_latest, date_added, json) "
-		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[ST_CLOCK_GET] = "SELECT last_us FROM node_clock WHERE one = 1",
-	[ST_CLOCK_SET] = "UPDATE node_clock SET last_us = ?1 WHERE one = 1",
-	[ST_COUNT] = "SELECT count(*) FROM objects",
-	[ST_COLL_INSERT] = "INSERT INTO collections (id, alias, title, description) "
-			   "VALUES (?1, NULLIF(?2, ''), ?3, ?4)",
-	[ST_COLL_GET] = "SELECT id, coalesce(alias, ''), title, description FROM collections "
-			"WHERE id = ?1 OR alias = ?1",
-	[ST_COLL_LIST] = "SELECT id, coalesce(alias, ''), title, description FROM collections "
-			 "ORDER BY rowid",
-	[ST_COLL_ADD] = "INSERT OR IGNORE INTO collection_objects (collection, object, date_added) "
-			"SELECT c.rowid, o.rowid, ?4 FROM collections c, objects o "
-			"WHERE (c.id = ?1 OR c.alias = ?1) AND o.id = ?2 AND o.modified = ?3",
-};
-
-struct sqlite_store {
-	struct cx_store api;
-	sqlite3 *db;
-	sqlite3_stmt *stmt[ST__COUNT];
-	bool in_tx;
-	bool write_tx;
-	bool clock_loaded;
-	bool clock_dirty;
-	int64_t clock_last;
-	char errmsg[256];
-};
-
-static struct sqlite_store *impl(struct cx_store *s)
+static const char *store_error(struct cx_store *s)
 {
-	return (struct sqlite_store *)s->cls;
+	return cx_sq(s)->errmsg;
 }
 
-static enum cx_store_status classify(struct sqlite_store *st, int rc)
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+sqlite3_stmt *cx_sq_stmt(struct sqlite_store *st, const char *sql)
+{
+	uint64_t h = fnv1a(sql);
+	struct cx_sq_cached *slot = NULL;
+
+	for (unsigned i = 0; i < CX_SQ_CACHE; i++) {
+		struct cx_sq_cached *c = &st->cache[i];
+
+		if (c->stmt && c->hash == h && strcmp(c->sql, sql) == 0)
+			return c->stmt;
+		if (!c->stmt && !slot)
+			slot = c;
+	}
+	if (!slot) {
+		slot = &st->cache[st->cache_next];
+		st->cache_next = (st->cache_next + 1) % CX_SQ_CACHE;
+		sqlite3_finalize(slot->stmt);
+		free(slot->sql);
+		slot->stmt = NULL;
+		slot->sql = NULL;
+	}
+	slot->sql = strdup(sql);
+	if (!slot->sql) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "out of memory");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->stmt, NULL) !=
+	    SQLITE_OK) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "%s", sqlite3_errmsg(st->db));
+		free(slot->sql);
+		slot->sql = NULL;
+		slot->stmt = NULL;
+		return NULL;
+	}
+	slot->hash = h;
+	return slot->stmt;
+}
+
+void cx_sq_done(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+enum cx_store_status cx_sq_status(struct sqlite_store *st, int rc)
 {
 	int prim = rc & 0xff;
 
@@ -81,50 +86,34 @@ static enum cx_store_status classify(struct sqlite_store *st, int rc)
 	return CX_STORE_HARD_ERROR;
 }
 
-static sqlite3_stmt *stmt(struct sqlite_store *st, enum stmt_id id)
-{
-	if (!st->stmt[id]) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-				       &st->stmt[id], NULL) != SQLITE_OK) {
-			snprintf(st->errmsg, sizeof(st->errmsg), "%s", sqlite3_errmsg(st->db));
-			return NULL;
-		}
-	}
-	return st->stmt[id];
-}
-
-static void done(sqlite3_stmt *q)
-{
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-}
-
-static int bind_text(sqlite3_stmt *q, int i, const char *s)
+int cx_sq_bind_text(sqlite3_stmt *q, int i, const char *s)
 {
 	if (!s)
 		return sqlite3_bind_null(q, i);
 	return sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
 }
 
-static const char *store_error(struct cx_store *s)
+enum cx_store_status cx_sq_exec_stmt(struct sqlite_store *st, sqlite3_stmt *q)
 {
-	return impl(s)->errmsg;
+	int rc = sqlite3_step(q);
+
+	cx_sq_done(q);
+	return cx_sq_status(st, rc);
 }
 
 static enum cx_store_status exec(struct sqlite_store *st, const char *sql)
 {
-	return classify(st, sqlite3_exec(st->db, sql, NULL, NULL, NULL));
+	return cx_sq_status(st, sqlite3_exec(st->db, sql, NULL, NULL, NULL));
 }
 
 static enum cx_store_status begin(struct cx_store *s, bool write)
 {
-	struct sqlite_store *st = impl(s);
+	struct sqlite_store *st = cx_sq(s);
 	enum cx_store_status r;
 
 	r = exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
 	if (r < 0)
 		return r;
-	st->in_tx = true;
 	st->write_tx = write;
 	st->clock_loaded = false;
 	st->clock_dirty = false;
@@ -133,48 +122,47 @@ static enum cx_store_status begin(struct cx_store *s, bool write)
 
 static enum cx_store_status commit(struct cx_store *s)
 {
-	struct sqlite_store *st = impl(s);
+	struct sqlite_store *st = cx_sq(s);
 	enum cx_store_status r;
 
 	if (st->clock_dirty) {
-		sqlite3_stmt *q = stmt(st, ST_CLOCK_SET);
+		sqlite3_stmt *q = cx_sq_stmt(st, "UPDATE node_clock SET last_us = ?1 WHERE one = 1");
 
 		if (!q)
 			return CX_STORE_HARD_ERROR;
 		sqlite3_bind_int64(q, 1, st->clock_last);
-		r = classify(st, sqlite3_step(q));
-		done(q);
+		r = cx_sq_exec_stmt(st, q);
 		if (r < 0)
 			return r;
 	}
 	r = exec(st, "COMMIT");
 	if (r < 0)
 		return r;
-	st->in_tx = false;
+	st->write_tx = false;
 	st->clock_dirty = false;
 	return CX_STORE_OK;
 }
 
 static void rollback(struct cx_store *s)
 {
-	struct sqlite_store *st = impl(s);
+	struct sqlite_store *st = cx_sq(s);
 
 	if (sqlite3_get_autocommit(st->db) == 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	st->in_tx = false;
+	st->write_tx = false;
 	st->clock_loaded = false;
 	st->clock_dirty = false;
 }
 
 static bool in_transaction(struct cx_store *s)
 {
-	return sqlite3_get_autocommit(impl(s)->db) == 0;
+	return sqlite3_get_autocommit(cx_sq(s)->db) == 0;
 }
 
 /* The next date_added: strictly greater than every earlier one on this node
  * and never before the wall clock. Only valid inside a write transaction,
  * which serialises all writers of the file. */
-static enum cx_store_status next_date_added(struct sqlite_store *st, int64_t *ret)
+enum cx_store_status cx_sq_next_date_added(struct sqlite_store *st, int64_t *ret)
 {
 	int64_t now = cx_time_now_us();
 
@@ -183,20 +171,20 @@ static enum cx_store_status next_date_added(struct sqlite_store *st, int64_t *re
 		return CX_STORE_HARD_ERROR;
 	}
 	if (!st->clock_loaded) {
-		sqlite3_stmt *q = stmt(st, ST_CLOCK_GET);
+		sqlite3_stmt *q = cx_sq_stmt(st, "SELECT last_us FROM node_clock WHERE one = 1");
 		int rc;
 
 		if (!q)
 			return CX_STORE_HARD_ERROR;
 		rc = sqlite3_step(q);
 		if (rc != SQLITE_ROW) {
-			enum cx_store_status r = classify(st, rc);
+			enum cx_store_status r = cx_sq_status(st, rc);
 
-			done(q);
+			cx_sq_done(q);
 			return r < 0 ? r : CX_STORE_HARD_ERROR;
 		}
 		st->clock_last = sqlite3_column_int64(q, 0);
-		done(q);
+		cx_sq_done(q);
 		st->clock_loaded = true;
 	}
 	st->clock_last = now > st->clock_last ? now : st->clock_last + 1;
@@ -208,69 +196,67 @@ static enum cx_store_status next_date_added(struct sqlite_store *st, int64_t *re
 static enum cx_store_status object_put(struct cx_store *s, const struct cx_object_row *row,
 				       int64_t *ret_date_added)
 {
-	struct sqlite_store *st = impl(s);
+	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q;
 	int64_t latest_rowid = 0, latest_modified = 0, date_added;
 	bool have_latest = false, is_latest;
 	enum cx_store_status r;
 	int rc;
 
-	q = stmt(st, ST_VERSION_EXISTS);
+	q = cx_sq_stmt(st, "SELECT 1 FROM objects WHERE id = ?1 AND modified = ?2");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	bind_text(q, 1, row->id);
+	cx_sq_bind_text(q, 1, row->id);
 	sqlite3_bind_int64(q, 2, row->modified);
 	rc = sqlite3_step(q);
-	done(q);
+	cx_sq_done(q);
 	if (rc == SQLITE_ROW)
 		return CX_STORE_NO_RESULT;
-	if ((r = classify(st, rc)) < 0)
+	if ((r = cx_sq_status(st, rc)) < 0)
 		return r;
 
-	q = stmt(st, ST_LATEST);
+	q = cx_sq_stmt(st, "SELECT rowid, modified FROM objects WHERE id = ?1 AND is_latest = 1");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	bind_text(q, 1, row->id);
+	cx_sq_bind_text(q, 1, row->id);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		have_latest = true;
 		latest_rowid = sqlite3_column_int64(q, 0);
 		latest_modified = sqlite3_column_int64(q, 1);
 	}
-	done(q);
-	if (rc != SQLITE_ROW && (r = classify(st, rc)) < 0)
+	cx_sq_done(q);
+	if (rc != SQLITE_ROW && (r = cx_sq_status(st, rc)) < 0)
 		return r;
 
 	is_latest = !have_latest || row->modified > latest_modified;
 	if (is_latest && have_latest) {
-		q = stmt(st, ST_UNSET_LATEST);
+		q = cx_sq_stmt(st, "UPDATE objects SET is_latest = 0 WHERE rowid = ?1");
 		if (!q)
 			return CX_STORE_HARD_ERROR;
 		sqlite3_bind_int64(q, 1, latest_rowid);
-		rc = sqlite3_step(q);
-		done(q);
-		if ((r = classify(st, rc)) < 0)
+		if ((r = cx_sq_exec_stmt(st, q)) < 0)
 			return r;
 	}
 
-	if ((r = next_date_added(st, &date_added)) < 0)
+	if ((r = cx_sq_next_date_added(st, &date_added)) < 0)
 		return r;
-	q = stmt(st, ST_INSERT);
+	q = cx_sq_stmt(st, "INSERT INTO objects (id, type, spec_version, created, modified, "
+			   "created_by_ref, revoked, is_latest, date_added, json) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	bind_text(q, 1, row->id);
-	bind_text(q, 2, row->type);
-	bind_text(q, 3, row->spec_version);
+	cx_sq_bind_text(q, 1, row->id);
+	cx_sq_bind_text(q, 2, row->type);
+	cx_sq_bind_text(q, 3, row->spec_version);
 	sqlite3_bind_int64(q, 4, row->created);
 	sqlite3_bind_int64(q, 5, row->modified);
-	bind_text(q, 6, row->created_by_ref);
+	cx_sq_bind_text(q, 6, row->created_by_ref);
 	sqlite3_bind_int(q, 7, row->revoked);
 	sqlite3_bind_int(q, 8, is_latest);
 	sqlite3_bind_int64(q, 9, date_added);
 	sqlite3_bind_text(q, 10, row->json, (int)row->json_len, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	done(q);
-	if ((r = classify(st, rc)) < 0)
+	if ((r = cx_sq_exec_stmt(st, q)) < 0)
 		return r;
 	if (ret_date_added)
 		*ret_date_added = date_added;
@@ -292,76 +278,121 @@ static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 	row->json_len = (size_t)sqlite3_column_bytes(q, 9);
 }
 
+static void placeholders(struct cx_buf *sql, size_t n, int *next)
+{
+	for (size_t k = 0; k < n; k++)
+		cx_buf_printf(sql, "%s?%d", k ? ", " : "", (*next)++);
+}
+
+/* One query per page: the filters become one SQL statement that walks an
+ * index in date_added order; its text depends only on the filter's shape, so
+ * the prepared statement is reused across pages. */
+static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
+{
+	const char *t = f->collection ? "co" : "o";
+	int next = 3;
+
+	if (f->collection)
+		cx_buf_puts(sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
+				 "o.created_by_ref, o.revoked, co.is_latest, co.date_added, o.json "
+				 "FROM collection_objects co JOIN objects o ON o.rowid = co.object "
+				 "WHERE co.collection = ?1 AND co.date_added > ?2");
+	else
+		cx_buf_puts(sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
+				 "o.created_by_ref, o.revoked, o.is_latest, o.date_added, o.json "
+				 "FROM objects o WHERE ?1 IS NULL AND o.date_added > ?2");
+	if (f->nids) {
+		cx_buf_printf(sql, " AND %s.%s IN (", t, f->collection ? "object_id" : "id");
+		placeholders(sql, f->nids, &next);
+		cx_buf_putc(sql, ')');
+	}
+	if (f->ntypes) {
+		cx_buf_printf(sql, " AND %s.type IN (", t);
+		placeholders(sql, f->ntypes, &next);
+		cx_buf_putc(sql, ')');
+	}
+	if (f->versions || f->nmodified) {
+		const char *sep = "";
+
+		cx_buf_puts(sql, " AND (");
+		if (f->versions & CX_VERSION_LAST) {
+			cx_buf_printf(sql, "%s.is_latest = 1", t);
+			sep = " OR ";
+		}
+		if (f->versions & CX_VERSION_FIRST) {
+			if (f->collection)
+				cx_buf_printf(sql, "%sco.is_first = 1", sep);
+			else
+				cx_buf_printf(sql, "%so.modified = (SELECT min(v.modified) FROM objects v "
+						   "WHERE v.id = o.id)",
+					      sep);
+			sep = " OR ";
+		}
+		if (f->nmodified) {
+			cx_buf_printf(sql, "%s%s.modified IN (", sep, t);
+			placeholders(sql, f->nmodified, &next);
+			cx_buf_putc(sql, ')');
+		}
+		cx_buf_putc(sql, ')');
+	}
+	if (f->modified_after)
+		cx_buf_printf(sql, " AND %s.modified > ?%d", t, next++);
+	cx_buf_printf(sql, " ORDER BY %s.date_added LIMIT ?%d", t, next++);
+	return sql->err;
+}
+
 static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_object_filter *f,
 					 cx_object_cb cb, void *arg)
 {
-	struct sqlite_store *st = impl(s);
+	struct sqlite_store *st = cx_sq(s);
 	struct cx_buf sql;
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q;
 	enum cx_store_status r = CX_STORE_NO_RESULT;
 	int i = 1, rc;
 
 	cx_buf_init(&sql, 64 * 1024);
-	if (f->collection)
-		cx_buf_puts(&sql,
-			    "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
-			    "o.created_by_ref, o.revoked, o.is_latest, co.date_added, o.json "
-			    "FROM collection_objects co JOIN objects o ON o.rowid = co.object "
-			    "WHERE co.collection = (SELECT rowid FROM collections "
-			    "WHERE id = ?1 OR alias = ?1) AND co.date_added > ?2");
-	else
-		cx_buf_puts(&sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
-				  "o.created_by_ref, o.revoked, o.is_latest, o.date_added, o.json "
-				  "FROM objects o WHERE ?1 IS NULL AND o.date_added > ?2");
-	if (f->ntypes) {
-		cx_buf_puts(&sql, " AND o.type IN (");
-		for (size_t k = 0; k < f->ntypes; k++)
-			cx_buf_printf(&sql, "%s?%zu", k ? ", " : "", 3 + k);
-		cx_buf_putc(&sql, ')');
-	}
-	if (f->modified_after)
-		cx_buf_printf(&sql, " AND o.modified > ?%zu", 3 + f->ntypes);
-	if (f->latest_only)
-		cx_buf_puts(&sql, " AND o.is_latest = 1");
-	cx_buf_puts(&sql, f->collection ? " ORDER BY co.date_added" : " ORDER BY o.date_added");
-	if (f->limit)
-		cx_buf_printf(&sql, " LIMIT %zu", f->limit);
-	if (sql.err) {
+	if (scan_sql(f, &sql) < 0) {
 		snprintf(st->errmsg, sizeof(st->errmsg), "scan query too long");
-		r = CX_STORE_HARD_ERROR;
-		goto out;
+		cx_buf_release(&sql);
+		return CX_STORE_HARD_ERROR;
 	}
-	rc = sqlite3_prepare_v2(st->db, sql.data, (int)sql.len, &q, NULL);
-	if (rc != SQLITE_OK) {
-		r = classify(st, rc);
-		goto out;
-	}
-	bind_text(q, i++, f->collection);
+	q = cx_sq_stmt(st, sql.data);
+	cx_buf_release(&sql);
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	if (f->collection)
+		sqlite3_bind_int64(q, i, f->collection);
+	i++;
 	sqlite3_bind_int64(q, i++, f->added_after);
+	for (size_t k = 0; k < f->nids; k++)
+		cx_sq_bind_text(q, i++, f->ids[k]);
 	for (size_t k = 0; k < f->ntypes; k++)
-		bind_text(q, i++, f->types[k]);
+		cx_sq_bind_text(q, i++, f->types[k]);
+	for (size_t k = 0; k < f->nmodified; k++)
+		sqlite3_bind_int64(q, i++, f->modified_in[k]);
 	if (f->modified_after)
 		sqlite3_bind_int64(q, i++, f->modified_after);
+	sqlite3_bind_int64(q, i++, f->limit ? (sqlite3_int64)f->limit : -1);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct cx_object_row row;
 
 		row_from(q, &row);
 		r = CX_STORE_OK;
-		if (cb(arg, &row) != 0)
-			goto out;
+		if (cb(arg, &row) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	if (rc != SQLITE_DONE)
-		r = classify(st, rc);
-out:
-	sqlite3_finalize(q);
-	cx_buf_release(&sql);
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
 	return r;
 }
 
 static enum cx_store_status objects_count(struct cx_store *s, int64_t *ret_count)
 {
-	struct sqlite_store *st = impl(s);
-	sqlite3_stmt *q = stmt(st, ST_COUNT);
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT count(*) FROM objects");
 	int rc;
 
 	if (!q)
@@ -369,128 +400,23 @@ static enum cx_store_status objects_count(struct cx_store *s, int64_t *ret_count
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		*ret_count = sqlite3_column_int64(q, 0);
-	done(q);
-	return rc == SQLITE_ROW ? CX_STORE_OK : classify(st, rc);
-}
-
-static enum cx_store_status collection_create(struct cx_store *s, const struct cx_collection *c)
-{
-	struct sqlite_store *st = impl(s);
-	sqlite3_stmt *q = stmt(st, ST_COLL_INSERT);
-	int rc;
-
-	if (!q)
-		return CX_STORE_HARD_ERROR;
-	bind_text(q, 1, c->id);
-	bind_text(q, 2, c->alias);
-	bind_text(q, 3, c->title);
-	bind_text(q, 4, c->description);
-	rc = sqlite3_step(q);
-	done(q);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return CX_STORE_NO_RESULT;
-	return classify(st, rc);
-}
-
-static void collection_from(sqlite3_stmt *q, struct cx_collection *c)
-{
-	cx_strlcpy(c->id, (const char *)sqlite3_column_text(q, 0), sizeof(c->id));
-	cx_strlcpy(c->alias, (const char *)sqlite3_column_text(q, 1), sizeof(c->alias));
-	cx_strlcpy(c->title, (const char *)sqlite3_column_text(q, 2), sizeof(c->title));
-	cx_strlcpy(c->description, (const char *)sqlite3_column_text(q, 3),
-		   sizeof(c->description));
-}
-
-static enum cx_store_status collection_get(struct cx_store *s, const char *id_or_alias,
-					   struct cx_collection *ret)
-{
-	struct sqlite_store *st = impl(s);
-	sqlite3_stmt *q = stmt(st, ST_COLL_GET);
-	enum cx_store_status r;
-	int rc;
-
-	if (!q)
-		return CX_STORE_HARD_ERROR;
-	bind_text(q, 1, id_or_alias);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		collection_from(q, ret);
-		r = CX_STORE_OK;
-	} else {
-		r = rc == SQLITE_DONE ? CX_STORE_NO_RESULT : classify(st, rc);
-	}
-	done(q);
-	return r;
-}
-
-static enum cx_store_status collection_list(struct cx_store *s,
-					    int (*cb)(void *arg, const struct cx_collection *c),
-					    void *arg)
-{
-	struct sqlite_store *st = impl(s);
-	sqlite3_stmt *q = stmt(st, ST_COLL_LIST);
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
-
-	if (!q)
-		return CX_STORE_HARD_ERROR;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct cx_collection c;
-
-		collection_from(q, &c);
-		r = CX_STORE_OK;
-		if (cb(arg, &c) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = classify(st, rc);
-	done(q);
-	return r;
-}
-
-static enum cx_store_status collection_add_object(struct cx_store *s, const char *collection,
-						  const char *id, int64_t modified,
-						  int64_t *ret_date_added)
-{
-	struct sqlite_store *st = impl(s);
-	sqlite3_stmt *q;
-	enum cx_store_status r;
-	int64_t date_added;
-	int rc;
-
-	if ((r = next_date_added(st, &date_added)) < 0)
-		return r;
-	q = stmt(st, ST_COLL_ADD);
-	if (!q)
-		return CX_STORE_HARD_ERROR;
-	bind_text(q, 1, collection);
-	bind_text(q, 2, id);
-	sqlite3_bind_int64(q, 3, modified);
-	sqlite3_bind_int64(q, 4, date_added);
-	rc = sqlite3_step(q);
-	done(q);
-	if ((r = classify(st, rc)) < 0)
-		return r;
-	if (sqlite3_changes(st->db) == 0)
-		return CX_STORE_NO_RESULT;
-	if (ret_date_added)
-		*ret_date_added = date_added;
-	return CX_STORE_OK;
+	cx_sq_done(q);
+	return rc == SQLITE_ROW ? CX_STORE_OK : cx_sq_status(st, rc);
 }
 
 static enum cx_store_status schema_version(struct cx_store *s, int *ret_version)
 {
-	struct sqlite_store *st = impl(s);
+	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = NULL;
 	int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &q, NULL);
 
 	if (rc != SQLITE_OK)
-		return classify(st, rc);
+		return cx_sq_status(st, rc);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		*ret_version = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
-	return rc == SQLITE_ROW ? CX_STORE_OK : classify(st, rc);
+	return rc == SQLITE_ROW ? CX_STORE_OK : cx_sq_status(st, rc);
 }
 
 static void store_close(struct cx_store *s)
@@ -499,9 +425,11 @@ static void store_close(struct cx_store *s)
 
 	if (!s)
 		return;
-	st = impl(s);
-	for (int i = 0; i < ST__COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
+	st = cx_sq(s);
+	for (int i = 0; i < CX_SQ_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -566,10 +494,8 @@ struct cx_store *cx_store_sqlite_open(const char *path, enum cx_store_open_mode 
 	st->api.object_put = object_put;
 	st->api.objects_scan = objects_scan;
 	st->api.objects_count = objects_count;
-	st->api.collection_create = collection_create;
-	st->api.collection_get = collection_get;
-	st->api.collection_list = collection_list;
-	st->api.collection_add_object = collection_add_object;
+	cx_sq_install_collections(&st->api);
+	cx_sq_install_identity(&st->api);
 
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,

@@ -22,6 +22,9 @@ void cx_config_defaults(struct cx_config *cfg)
 	cx_strlcpy(cfg->db_file, "cx.db", sizeof(cfg->db_file));
 	cfg->busy_retries = 8;
 	cx_strlcpy(cfg->log_level, "info", sizeof(cfg->log_level));
+	cx_strlcpy(cfg->taxii_title, "Coalition Exchange", sizeof(cfg->taxii_title));
+	cfg->max_page_size = 1000;
+	cfg->status_ttl = 86400;
 }
 
 const char *cx_config_default_text(void)
@@ -44,7 +47,21 @@ const char *cx_config_default_text(void)
 	       "busy_retries = 8\n"
 	       "\n"
 	       "[log]\n"
-	       "level = info\n";
+	       "level = info\n"
+	       "\n"
+	       "[taxii]\n"
+	       "title = Coalition Exchange\n"
+	       "description = TAXII 2.1 server of this node\n"
+	       "contact = node administrator\n"
+	       "default_root = coalition\n"
+	       "max_page_size = 1000\n"
+	       "status_ttl = 86400\n"
+	       "\n"
+	       "# One section per API root (sharing community), served at /NAME/.\n"
+	       "[api_root:coalition]\n"
+	       "title = Coalition\n"
+	       "description = Intelligence shared across the coalition\n"
+	       "max_content_length = 32M\n";
 }
 
 static int uint_value(const char *value, int64_t min, int64_t max, unsigned *ret, char *err,
@@ -81,6 +98,95 @@ static int set_listen(struct cx_config *cfg, const char *value, char *err, size_
 	memcpy(cfg->listen_host, value, hostlen);
 	cfg->listen_host[hostlen] = '\0';
 	cfg->listen_port = (uint16_t)port;
+	return 0;
+}
+
+static int set_text(char *dst, size_t n, const char *value, char *err, size_t errlen,
+		    const char *name)
+{
+	if (cx_strlcpy(dst, value, n) < 0) {
+		snprintf(err, errlen, "%s is longer than %zu bytes", name, n - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool root_name_ok(const char *name)
+{
+	static const char *const reserved[] = {"taxii2", "api", "healthz", "metrics", "static",
+					       "ui"};
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_'))
+			return false;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(name, reserved[i]) == 0)
+			return false;
+	return true;
+}
+
+const struct cx_api_root *cx_config_root(const struct cx_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->nroots; i++)
+		if (strcmp(cfg->roots[i].name, name) == 0)
+			return &cfg->roots[i];
+	return NULL;
+}
+
+static int set_root(struct cx_config *cfg, const char *name, const char *key,
+		    const char *value, char *err, size_t errlen)
+{
+	struct cx_api_root *root = (struct cx_api_root *)cx_config_root(cfg, name);
+
+	if (!root_name_ok(name)) {
+		snprintf(err, errlen,
+			 "API root name '%s' must be 1-64 of a-z 0-9 - _ and not taxii2, api, "
+			 "healthz, metrics, static or ui",
+			 name);
+		return -EINVAL;
+	}
+	if (!root) {
+		if (cfg->nroots == CX_MAX_API_ROOTS) {
+			snprintf(err, errlen, "at most %d API roots", CX_MAX_API_ROOTS);
+			return -EINVAL;
+		}
+		root = &cfg->roots[cfg->nroots++];
+		memset(root, 0, sizeof(*root));
+		cx_strlcpy(root->name, name, sizeof(root->name));
+		cx_strlcpy(root->title, name, sizeof(root->title));
+		root->max_content_length = 32u * 1024 * 1024;
+	}
+	if (strcmp(key, "title") == 0)
+		return set_text(root->title, sizeof(root->title), value, err, errlen, "title");
+	if (strcmp(key, "description") == 0)
+		return set_text(root->description, sizeof(root->description), value, err, errlen,
+				"description");
+	if (strcmp(key, "max_content_length") == 0) {
+		if (cx_parse_size(value, 1024ull * 1024 * 1024, &root->max_content_length) < 0 ||
+		    root->max_content_length == 0) {
+			snprintf(err, errlen,
+				 "max_content_length must be a size from 1 byte to 1G (e.g. 32M), "
+				 "not '%s'",
+				 value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "unknown setting api_root:%s.%s", name, key);
+	return -ENOENT;
+}
+
+int cx_config_check(const struct cx_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->default_root[0] && !cx_config_root(cfg, cfg->default_root)) {
+		snprintf(err, errlen, "taxii.default_root '%s' is not a configured [api_root:NAME]",
+			 cfg->default_root);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -131,6 +237,26 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 		cx_strlcpy(cfg->log_level, value, sizeof(cfg->log_level));
 		return 0;
 	}
+	if (IS("taxii", "title"))
+		return set_text(cfg->taxii_title, sizeof(cfg->taxii_title), value, err, errlen,
+				"taxii.title");
+	if (IS("taxii", "description"))
+		return set_text(cfg->taxii_description, sizeof(cfg->taxii_description), value, err,
+				errlen, "taxii.description");
+	if (IS("taxii", "contact"))
+		return set_text(cfg->taxii_contact, sizeof(cfg->taxii_contact), value, err, errlen,
+				"taxii.contact");
+	if (IS("taxii", "default_root"))
+		return set_text(cfg->default_root, sizeof(cfg->default_root), value, err, errlen,
+				"taxii.default_root");
+	if (IS("taxii", "max_page_size"))
+		return uint_value(value, 1, 10000, &cfg->max_page_size, err, errlen,
+				  "taxii.max_page_size");
+	if (IS("taxii", "status_ttl"))
+		return uint_value(value, 1, 365 * 86400, &cfg->status_ttl, err, errlen,
+				  "taxii.status_ttl");
+	if (strncmp(section, "api_root:", 9) == 0)
+		return set_root(cfg, section + 9, key, value, err, errlen);
 #undef IS
 	snprintf(err, errlen, "unknown setting %s.%s", section, key);
 	return -ENOENT;

@@ -6,6 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define CX_MAX_API_ROOTS 16
+
+/* One TAXII API root: a sharing community, served at /<name>/. */
+struct cx_api_root {
+	char name[65];
+	char title[256];
+	char description[1024];
+	uint64_t max_content_length;
+};
+
 struct cx_config {
 	/* [node] */
 	char name[64];
@@ -21,6 +31,16 @@ struct cx_config {
 	unsigned busy_retries;
 	/* [log] */
 	char log_level[16];
+	/* [taxii] */
+	char taxii_title[256];
+	char taxii_description[1024];
+	char taxii_contact[256];
+	char default_root[65]; /* "" when none */
+	unsigned max_page_size;
+	unsigned status_ttl; /* seconds */
+	/* [api_root:NAME] sections */
+	struct cx_api_root roots[CX_MAX_API_ROOTS];
+	unsigned nroots;
 };
 
 /* Fill cfg with the built-in defaults. */
@@ -38,6 +58,13 @@ int cx_config_override(struct cx_config *cfg, const char *assignment, char *err,
 /* Read path over the current contents of cfg. Returns 0, -ENOENT when the
  * file cannot be opened, or -EINVAL with "line N: reason" in err. */
 int cx_config_load(struct cx_config *cfg, const char *path, char *err, size_t errlen);
+
+/* Check the settings as a whole (default_root names a root; root names are
+ * valid and not reserved). Returns 0 or -EINVAL with a reason in err. */
+int cx_config_check(const struct cx_config *cfg, char *err, size_t errlen);
+
+/* The API root called name, or NULL. */
+const struct cx_api_root *cx_config_root(const struct cx_config *cfg, const char *name);
 
 /* The default file written by `cx init`, as text. */
 const char *cx_config_default_text(void);

@@ -178,7 +178,7 @@ static void test_store_date_added_strictly_increases(void **state)
 static void test_store_latest_flag_follows_newest_version_in_any_order(void **state)
 {
 	struct fixture *f = *state;
-	struct cx_object_filter latest = {.latest_only = true};
+	struct cx_object_filter latest = {.versions = CX_VERSION_LAST};
 	struct cx_object_filter all = {0};
 	struct collected c = {0}, d = {0};
 
@@ -232,9 +232,9 @@ static void test_store_collections_membership(void **state)
 {
 	struct fixture *f = *state;
 	struct cx_collection c = {.id = "91a7b528-80eb-42ed-a74d-c6fbd5a26116",
-				  .alias = "intel", .title = "Intel"};
+				  .api_root = "coalition", .alias = "intel", .title = "Intel"};
 	struct cx_collection got;
-	struct cx_object_filter in = {.collection = "intel"};
+	struct cx_object_filter in = {0};
 	struct collected m = {0};
 	int64_t added = 0;
 
@@ -242,19 +242,21 @@ static void test_store_collections_membership(void **state)
 	assert_int_equal(f->s->collection_create(f->s, &c), CX_STORE_OK);
 	assert_int_equal(f->s->collection_create(f->s, &c), CX_STORE_NO_RESULT);
 	assert_int_equal(f->s->commit(f->s), CX_STORE_OK);
-	assert_int_equal(f->s->collection_get(f->s, "intel", &got), CX_STORE_OK);
+	assert_int_equal(f->s->collection_get(f->s, "coalition", "intel", &got), CX_STORE_OK);
 	assert_string_equal(got.id, c.id);
-	assert_int_equal(f->s->collection_get(f->s, c.id, &got), CX_STORE_OK);
-	assert_int_equal(f->s->collection_get(f->s, "nope", &got), CX_STORE_NO_RESULT);
+	assert_int_equal(f->s->collection_get(f->s, NULL, c.id, &got), CX_STORE_OK);
+	assert_int_equal(f->s->collection_get(f->s, "other", "intel", &got), CX_STORE_NO_RESULT);
+	assert_int_equal(f->s->collection_get(f->s, NULL, "nope", &got), CX_STORE_NO_RESULT);
+	in.collection = got.rowid;
 
 	put(f->s, row("indicator--x", 1000, "{}"), NULL);
 	put(f->s, row("indicator--y", 1000, "{}"), NULL);
 	assert_int_equal(f->s->begin(f->s, true), CX_STORE_OK);
-	assert_int_equal(f->s->collection_add_object(f->s, "intel", "indicator--y", 1000, &added),
+	assert_int_equal(f->s->collection_add_object(f->s, got.rowid, "indicator--y", 1000, &added),
 			 CX_STORE_OK);
-	assert_int_equal(f->s->collection_add_object(f->s, "intel", "indicator--y", 1000, NULL),
+	assert_int_equal(f->s->collection_add_object(f->s, got.rowid, "indicator--y", 1000, NULL),
 			 CX_STORE_NO_RESULT);
-	assert_int_equal(f->s->collection_add_object(f->s, "intel", "indicator--zz", 1000, NULL),
+	assert_int_equal(f->s->collection_add_object(f->s, got.rowid, "indicator--zz", 1000, NULL),
 			 CX_STORE_NO_RESULT);
 	assert_int_equal(f->s->commit(f->s), CX_STORE_OK);
 	assert_int_equal(f->s->objects_scan(f->s, &in, collect, &m), CX_STORE_OK);

@@ -1,0 +1,412 @@
+/* Partners, users, tokens, TAXII status resources and node metadata, in the
+ * SQLite backend. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_sqlite.h"
+#include "util/str.h"
+
+static enum cx_store_status insert_result(struct sqlite_store *st, sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+
+	cx_sq_done(q);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return CX_STORE_NO_RESULT;
+	return cx_sq_status(st, rc);
+}
+
+static enum cx_store_status partner_add(struct cx_store *s, const struct cx_partner *p)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO partners (code, name, identity_id, created) "
+					 "VALUES (?1, ?2, ?3, ?4)");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, p->code);
+	cx_sq_bind_text(q, 2, p->name);
+	cx_sq_bind_text(q, 3, p->identity_id);
+	sqlite3_bind_int64(q, 4, p->created);
+	return insert_result(st, q);
+}
+
+static void partner_from(sqlite3_stmt *q, struct cx_partner *p)
+{
+	p->rowid = sqlite3_column_int64(q, 0);
+	cx_strlcpy(p->code, (const char *)sqlite3_column_text(q, 1), sizeof(p->code));
+	cx_strlcpy(p->name, (const char *)sqlite3_column_text(q, 2), sizeof(p->name));
+	cx_strlcpy(p->identity_id, (const char *)sqlite3_column_text(q, 3),
+		   sizeof(p->identity_id));
+	p->created = sqlite3_column_int64(q, 4);
+}
+
+static enum cx_store_status partner_get(struct cx_store *s, const char *code,
+					struct cx_partner *ret)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
+					 "FROM partners WHERE code = ?1");
+	enum cx_store_status r;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, code);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		partner_from(q, ret);
+	r = rc == SQLITE_ROW ? CX_STORE_OK
+	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
+				: cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status partner_list(struct cx_store *s,
+					 int (*cb)(void *arg, const struct cx_partner *p),
+					 void *arg)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
+					 "FROM partners ORDER BY code");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct cx_partner p;
+
+		partner_from(q, &p);
+		r = CX_STORE_OK;
+		if (cb(arg, &p) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+#define USER_COLUMNS                                                                               \
+	"u.rowid, u.name, u.partner, p.code, u.roles, u.clearance, u.disabled, "                   \
+	"coalesce(u.password_hash, ''), u.created"
+
+static void user_from(sqlite3_stmt *q, int col, struct cx_user *u)
+{
+	const char *cl;
+
+	u->rowid = sqlite3_column_int64(q, col);
+	cx_strlcpy(u->name, (const char *)sqlite3_column_text(q, col + 1), sizeof(u->name));
+	u->partner_rowid = sqlite3_column_int64(q, col + 2);
+	cx_strlcpy(u->partner, (const char *)sqlite3_column_text(q, col + 3), sizeof(u->partner));
+	u->roles = (unsigned)sqlite3_column_int(q, col + 4);
+	cl = (const char *)sqlite3_column_text(q, col + 5);
+	u->clearance = cl ? cl[0] : 'U';
+	u->disabled = sqlite3_column_int(q, col + 6) != 0;
+	cx_strlcpy(u->password_hash, (const char *)sqlite3_column_text(q, col + 7),
+		   sizeof(u->password_hash));
+	u->created = sqlite3_column_int64(q, col + 8);
+}
+
+static enum cx_store_status user_add(struct cx_store *s, const struct cx_user *u)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO users (name, partner, roles, clearance, "
+					 "password_hash, disabled, created) "
+					 "VALUES (?1, ?2, ?3, ?4, NULLIF(?5, ''), ?6, ?7)");
+	char cl[2] = {u->clearance, '\0'};
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, u->name);
+	sqlite3_bind_int64(q, 2, u->partner_rowid);
+	sqlite3_bind_int(q, 3, (int)u->roles);
+	sqlite3_bind_text(q, 4, cl, 1, SQLITE_TRANSIENT);
+	cx_sq_bind_text(q, 5, u->password_hash);
+	sqlite3_bind_int(q, 6, u->disabled);
+	sqlite3_bind_int64(q, 7, u->created);
+	return insert_result(st, q);
+}
+
+static enum cx_store_status user_get(struct cx_store *s, const char *name, struct cx_user *ret)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " USER_COLUMNS " FROM users u "
+					 "JOIN partners p ON p.rowid = u.partner WHERE u.name = ?1");
+	enum cx_store_status r;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, name);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		user_from(q, 0, ret);
+	r = rc == SQLITE_ROW ? CX_STORE_OK
+	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
+				: cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status user_list(struct cx_store *s,
+				      int (*cb)(void *arg, const struct cx_user *u), void *arg)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " USER_COLUMNS " FROM users u "
+					 "JOIN partners p ON p.rowid = u.partner ORDER BY u.name");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct cx_user u;
+
+		user_from(q, 0, &u);
+		r = CX_STORE_OK;
+		if (cb(arg, &u) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status user_update(struct cx_store *s, const struct cx_user *u)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "UPDATE users SET roles = ?2, clearance = ?3, "
+					 "disabled = ?4, password_hash = NULLIF(?5, '') "
+					 "WHERE name = ?1");
+	char cl[2] = {u->clearance, '\0'};
+	enum cx_store_status r;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, u->name);
+	sqlite3_bind_int(q, 2, (int)u->roles);
+	sqlite3_bind_text(q, 3, cl, 1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 4, u->disabled);
+	cx_sq_bind_text(q, 5, u->password_hash);
+	r = cx_sq_exec_stmt(st, q);
+	if (r < 0)
+		return r;
+	return sqlite3_changes(st->db) ? CX_STORE_OK : CX_STORE_NO_RESULT;
+}
+
+static enum cx_store_status token_add(struct cx_store *s, const struct cx_token *t,
+				      const unsigned char hash[32])
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO tokens (id, user, hash, name, created, "
+					 "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, t->id);
+	sqlite3_bind_int64(q, 2, t->user_rowid);
+	sqlite3_bind_blob(q, 3, hash, 32, SQLITE_STATIC);
+	cx_sq_bind_text(q, 4, t->name);
+	sqlite3_bind_int64(q, 5, t->created);
+	sqlite3_bind_int64(q, 6, t->expires);
+	return insert_result(st, q);
+}
+
+#define TOKEN_COLUMNS                                                                              \
+	"t.rowid, t.id, t.user, u.name, t.name, t.created, t.expires, t.last_used, t.disabled"
+
+static void token_from(sqlite3_stmt *q, struct cx_token *t)
+{
+	t->rowid = sqlite3_column_int64(q, 0);
+	cx_strlcpy(t->id, (const char *)sqlite3_column_text(q, 1), sizeof(t->id));
+	t->user_rowid = sqlite3_column_int64(q, 2);
+	cx_strlcpy(t->user_name, (const char *)sqlite3_column_text(q, 3), sizeof(t->user_name));
+	cx_strlcpy(t->name, (const char *)sqlite3_column_text(q, 4), sizeof(t->name));
+	t->created = sqlite3_column_int64(q, 5);
+	t->expires = sqlite3_column_int64(q, 6);
+	t->last_used = sqlite3_column_int64(q, 7);
+	t->disabled = sqlite3_column_int(q, 8) != 0;
+}
+
+static enum cx_store_status token_lookup(struct cx_store *s, const unsigned char hash[32],
+					 struct cx_token *ret_token, struct cx_user *ret_user)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " TOKEN_COLUMNS ", " USER_COLUMNS
+					 " FROM tokens t JOIN users u ON u.rowid = t.user "
+					 "JOIN partners p ON p.rowid = u.partner WHERE t.hash = ?1");
+	enum cx_store_status r;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		token_from(q, ret_token);
+		user_from(q, 9, ret_user);
+	}
+	r = rc == SQLITE_ROW ? CX_STORE_OK
+	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
+				: cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status token_list(struct cx_store *s, const char *user_name,
+				       int (*cb)(void *arg, const struct cx_token *t), void *arg)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " TOKEN_COLUMNS " FROM tokens t "
+					 "JOIN users u ON u.rowid = t.user "
+					 "WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.rowid");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, user_name);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct cx_token t;
+
+		token_from(q, &t);
+		r = CX_STORE_OK;
+		if (cb(arg, &t) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status token_disable(struct cx_store *s, const char *id)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "UPDATE tokens SET disabled = 1 WHERE id = ?1");
+	enum cx_store_status r;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, id);
+	if ((r = cx_sq_exec_stmt(st, q)) < 0)
+		return r;
+	return sqlite3_changes(st->db) ? CX_STORE_OK : CX_STORE_NO_RESULT;
+}
+
+static enum cx_store_status token_touch(struct cx_store *s, int64_t rowid, int64_t now)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "UPDATE tokens SET last_used = ?2 WHERE rowid = ?1");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_int64(q, 1, rowid);
+	sqlite3_bind_int64(q, 2, now);
+	return cx_sq_exec_stmt(st, q);
+}
+
+static enum cx_store_status status_put(struct cx_store *s, const char *id, int64_t user,
+				       const char *api_root, int64_t created, const char *json)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO taxii_status VALUES (?1, ?2, ?3, ?4, ?5)");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, id);
+	sqlite3_bind_int64(q, 2, user);
+	cx_sq_bind_text(q, 3, api_root);
+	sqlite3_bind_int64(q, 4, created);
+	cx_sq_bind_text(q, 5, json);
+	return cx_sq_exec_stmt(st, q);
+}
+
+static enum cx_store_status status_get(struct cx_store *s, const char *id, int64_t user,
+				       const char *api_root, int64_t not_before, char **ret_json)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT json FROM taxii_status WHERE id = ?1 AND "
+					 "user = ?2 AND api_root = ?3 AND created >= ?4");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, id);
+	sqlite3_bind_int64(q, 2, user);
+	cx_sq_bind_text(q, 3, api_root);
+	sqlite3_bind_int64(q, 4, not_before);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*ret_json = strdup((const char *)sqlite3_column_text(q, 0));
+		r = *ret_json ? CX_STORE_OK : CX_STORE_HARD_ERROR;
+	} else if (rc != SQLITE_DONE) {
+		r = cx_sq_status(st, rc);
+	}
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status status_purge(struct cx_store *s, int64_t created_before)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "DELETE FROM taxii_status WHERE created < ?1");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_int64(q, 1, created_before);
+	return cx_sq_exec_stmt(st, q);
+}
+
+static enum cx_store_status meta_get(struct cx_store *s, const char *key, char *ret, size_t n)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT value FROM node_meta WHERE key = ?1");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, key);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		cx_strlcpy(ret, (const char *)sqlite3_column_text(q, 0), n);
+		r = CX_STORE_OK;
+	} else if (rc != SQLITE_DONE) {
+		r = cx_sq_status(st, rc);
+	}
+	cx_sq_done(q);
+	return r;
+}
+
+void cx_sq_install_identity(struct cx_store *s)
+{
+	s->partner_add = partner_add;
+	s->partner_get = partner_get;
+	s->partner_list = partner_list;
+	s->user_add = user_add;
+	s->user_get = user_get;
+	s->user_list = user_list;
+	s->user_update = user_update;
+	s->token_add = token_add;
+	s->token_lookup = token_lookup;
+	s->token_list = token_list;
+	s->token_disable = token_disable;
+	s->token_touch = token_touch;
+	s->status_put = status_put;
+	s->status_get = status_get;
+	s->status_purge = status_purge;
+	s->meta_get = meta_get;
+}
