@@ -219,7 +219,8 @@ int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err);
  * (NULL-terminated, may be NULL) nor a common property of `kind`
  * (CX_STIX_UNKNOWN: no common properties, for nested structures):
  * such a property is a custom property and must have custom property name
- * syntax (CX_RULE_PROPERTY_NAME), must not be null, and must not be the name
+ * syntax (CX_RULE_PROPERTY_NAME), must not be null (CX_RULE_TYPE) or an empty
+ * list (CX_RULE_EMPTY), and must not be the name
  * of a common property that `kind` does not allow (CX_RULE_FORBIDDEN; e.g.
  * `created` on an SCO). */
 int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
