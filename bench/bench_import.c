@@ -102,7 +102,7 @@ static double run_cx(const char *text, size_t len, size_t n, struct rows *rows)
 	if (!s)
 		die(err);
 	t0 = cx_time_mono_us();
-	if (cx_ingest_parse(text, len, &objects, err, sizeof(err)) < 0)
+	if (cx_ingest_parse(text, len, 0, &objects, err, sizeof(err)) < 0)
 		die(err);
 	if (cx_ingest_objects(s, objects, NULL, &rep) < 0)
 		die(s->error(s));

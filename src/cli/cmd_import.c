@@ -159,7 +159,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		rc = CX_EXIT_INPUT;
 		goto out;
 	}
-	if (cx_ingest_parse(cx_buf_cstr(&input), input.len, &objects, err, sizeof(err)) < 0) {
+	if (cx_ingest_parse(cx_buf_cstr(&input), input.len, 0, &objects, err, sizeof(err)) < 0) {
 		cx_cli_error("%s: %s; nothing was stored", strcmp(path, "-") ? path : "stdin", err);
 		rc = CX_EXIT_INPUT;
 		goto out;

@@ -34,8 +34,8 @@ const char *cx_ingest_status_name(enum cx_ingest_status st)
 	return "unknown";
 }
 
-int cx_ingest_parse(const char *text, size_t len, json_t **ret_objects, char *err,
-		    size_t errlen)
+int cx_ingest_parse(const char *text, size_t len, unsigned flags, json_t **ret_objects,
+		    char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *root, *objects, *type;
@@ -52,6 +52,12 @@ int cx_ingest_parse(const char *text, size_t len, json_t **ret_objects, char *er
 		return -EINVAL;
 	}
 	type = json_object_get(root, "type");
+	if (type && (flags & CX_INGEST_ENVELOPE_ONLY)) {
+		snprintf(err, errlen, "expected a TAXII envelope ({\"objects\": [...]}), not an "
+				      "object with a \"type\"");
+		json_decref(root);
+		return -EINVAL;
+	}
 	if (type && !(json_is_string(type) && strcmp(json_string_value(type), "bundle") == 0)) {
 		snprintf(err, errlen, "expected a STIX bundle or TAXII envelope, not an object of "
 				      "type %s",

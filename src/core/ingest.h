@@ -44,8 +44,9 @@ struct cx_ingest_opts {
  * stores a new reference to the objects array in *ret_objects (an empty array
  * when the input has none) and returns 0; otherwise writes one line to err and
  * returns -EINVAL. */
-int cx_ingest_parse(const char *text, size_t len, json_t **ret_objects, char *err,
-		    size_t errlen);
+int cx_ingest_parse(const char *text, size_t len, unsigned flags, json_t **ret_objects,
+		    char *err, size_t errlen);
+#define CX_INGEST_ENVELOPE_ONLY 1u /* flags: refuse a bundle (TAXII wants envelopes) */
 
 /* Validate, canonicalise and store objects. Fills *ret (release with
  * cx_ingest_report_release) and returns the transaction's status:

@@ -92,12 +92,13 @@ static enum MHD_Result refuse_early(struct cx_request *req, struct cx_http *h)
 				      "%s is not allowed on this resource", req->method);
 	if (!req->route)
 		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no resource at this path");
+	req->body_limit = req->route->body_limit_for ? req->route->body_limit_for(req)
+						     : req->route->body_limit;
 	cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && (cx_parse_size(cl, UINT64_MAX / 2, &len) < 0 || len > req->route->body_limit))
+	if (cl && (cx_parse_size(cl, UINT64_MAX / 2, &len) < 0 || len > req->body_limit))
 		return cx_reply_error(req, CX_EC_BODY_TOO_LARGE, NULL,
-				      "the body may be at most %zu bytes",
-				      req->route->body_limit);
+				      "the body may be at most %zu bytes", req->body_limit);
 	return MHD_YES;
 }
 
@@ -124,7 +125,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r = refuse_early(req, h);
 		if (req->status)
 			req->refused = 1;
-		cx_buf_init(&req->body, req->route ? req->route->body_limit + 1 : 1);
+		cx_buf_init(&req->body, req->body_limit + 1);
 		return r;
 	}
 	if (req->refused) {
@@ -137,9 +138,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (req->body.err == -E2BIG || req->body.len > req->route->body_limit)
+	if (req->body.err == -E2BIG || req->body.len > req->body_limit)
 		return cx_reply_error(req, CX_EC_BODY_TOO_LARGE, NULL,
-				      "the body may be at most %zu bytes", req->route->body_limit);
+				      "the body may be at most %zu bytes", req->body_limit);
 	if (req->body.err)
 		return cx_reply_error(req, CX_EC_INTERNAL, NULL, "out of memory reading the body");
 	return req->route->handler(req);
@@ -181,7 +182,8 @@ struct cx_http *cx_http_start(const struct cx_http_opts *opts, const struct cx_r
 	struct sockaddr_storage ss;
 	struct cx_http *h;
 	const union MHD_DaemonInfo *info;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 
 	memset(&ss, 0, sizeof(ss));
 	if (strchr(opts->host, ':')) {

@@ -11,6 +11,10 @@ static const struct cx_ec_info registry[] = {
 	{CX_EC_NOT_ACCEPTABLE, 406, "Not acceptable"},
 	{CX_EC_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type"},
 	{CX_EC_URI_TOO_LONG, 414, "URI too long"},
+	{CX_EC_UNAUTHORIZED, 401, "Authentication required"},
+	{CX_EC_FORBIDDEN, 403, "Forbidden"},
+	{CX_EC_UNPROCESSABLE, 422, "Unprocessable content"},
+	{CX_EC_BAD_NEXT, 400, "Invalid next token"},
 	{CX_EC_INTERNAL, 500, "Internal error"},
 	{CX_EC_STORE_UNAVAILABLE, 503, "Store unavailable"},
 };

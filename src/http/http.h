@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access/principal.h"
 #include "http/errors.h"
 #include "util/buf.h"
 
@@ -25,6 +26,17 @@ struct cx_route {
 	const char *pattern; /* "/taxii2/{root}/collections/{id}/" — {x} is one segment */
 	cx_handler handler;
 	size_t body_limit;   /* bytes; 0: no body accepted */
+	/* When set, decides the body limit per request instead (e.g. per TAXII
+	 * API root); returns 0 for "no such resource" (the handler answers). */
+	size_t (*body_limit_for)(struct cx_request *req);
+};
+
+/* Where authentication of a request stands (the server layer drives it). */
+enum cx_auth_state {
+	CX_AUTH_NONE = 0, /* not attempted yet */
+	CX_AUTH_PENDING,  /* a worker thread is verifying; the connection is suspended */
+	CX_AUTH_OK,
+	CX_AUTH_FAILED,
 };
 
 /* One request, alive from its first byte to the end of its response. */
@@ -40,6 +52,9 @@ struct cx_request {
 	unsigned status; /* set by the reply helpers */
 	void *app;       /* the server's context */
 	int refused;     /* replied before the handler (413, 404, ...) */
+	size_t body_limit;
+	enum cx_auth_state auth;
+	struct cx_principal who; /* valid when auth is CX_AUTH_OK */
 };
 
 struct cx_http_opts {
@@ -60,9 +75,16 @@ uint16_t cx_http_port(const struct cx_http *h);
 /* Stop: no new connections, wait for running handlers, free. */
 void cx_http_stop(struct cx_http *h);
 
+/* A request header's value, or NULL. */
+const char *cx_request_header(struct cx_request *req, const char *name);
+
 /* Reply helpers. Each queues exactly one response and records the status. */
 enum MHD_Result cx_reply_bytes(struct cx_request *req, unsigned status, const char *content_type,
 			       const char *data, size_t len);
+/* Reply with body (malloc'd; stolen, freed by the server) and extra headers
+ * given as name, value pairs ended by NULL (may be NULL). */
+enum MHD_Result cx_reply_owned(struct cx_request *req, unsigned status, const char *content_type,
+			       char *body, size_t len, const char *const *headers);
 /* Steals body. */
 enum MHD_Result cx_reply_json(struct cx_request *req, unsigned status, json_t *body);
 /* The one error body: {"code", "title", "detail", "field"?}. field may be NULL. */

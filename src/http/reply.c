@@ -24,6 +24,26 @@ static enum MHD_Result queue(struct cx_request *req, unsigned status, const char
 	return r;
 }
 
+const char *cx_request_header(struct cx_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+enum MHD_Result cx_reply_owned(struct cx_request *req, unsigned status, const char *content_type,
+			       char *body, size_t len, const char *const *headers)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body,
+								    MHD_RESPMEM_MUST_FREE);
+
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	for (size_t i = 0; headers && headers[i]; i += 2)
+		MHD_add_response_header(resp, headers[i], headers[i + 1]);
+	return queue(req, status, content_type, resp);
+}
+
 enum MHD_Result cx_reply_bytes(struct cx_request *req, unsigned status, const char *content_type,
 			       const char *data, size_t len)
 {

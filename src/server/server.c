@@ -1,9 +1,11 @@
 #include "server/server.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "server/auth.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -20,6 +22,8 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 		   char *err, size_t errlen)
 {
 	struct cx_store *s;
+	char hex[80];
+	size_t keylen = 0;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
@@ -31,6 +35,14 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 	s = cx_store_sqlite_open(db_path, CX_STORE_OPEN, err, errlen);
 	if (!s)
 		return -EIO;
+	if (s->meta_get(s, "token_key", hex, sizeof(hex)) != CX_STORE_OK ||
+	    sodium_hex2bin(srv->next_key, sizeof(srv->next_key), hex, strlen(hex), NULL, &keylen,
+			   NULL) != 0 ||
+	    keylen != sizeof(srv->next_key)) {
+		snprintf(err, errlen, "the store has no valid token_key: %s", s->error(s));
+		s->close(s);
+		return -EIO;
+	}
 	s->close(s);
 	if (pthread_key_create(&srv->store_key, close_store) != 0) {
 		snprintf(err, errlen, "cannot create thread key");
@@ -50,6 +62,11 @@ int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
 		.timeout = srv->cfg.timeout,
 	};
 
+	srv->auth = cx_auth_start(srv, 2);
+	if (!srv->auth) {
+		snprintf(err, errlen, "cannot start the authentication workers");
+		return -ENOMEM;
+	}
 	srv->http = cx_http_start(&opts, cx_routes, cx_routes_count, srv, err, errlen);
 	if (!srv->http)
 		return -EADDRINUSE;
@@ -62,6 +79,10 @@ void cx_server_stop(struct cx_server *srv)
 {
 	struct cx_store *s;
 
+	/* Workers first: they resume every suspended connection, which MHD
+	 * needs before it can stop. */
+	cx_auth_stop(srv->auth);
+	srv->auth = NULL;
 	cx_http_stop(srv->http);
 	srv->http = NULL;
 	s = pthread_getspecific(srv->store_key);

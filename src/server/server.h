@@ -10,11 +10,15 @@
 #include "store/store.h"
 #include "util/config.h"
 
+struct cx_auth;
+
 struct cx_server {
 	struct cx_config cfg;
 	char db_path[4096];
 	pthread_key_t store_key; /* this thread's struct cx_store */
 	struct cx_http *http;
+	struct cx_auth *auth;
+	unsigned char next_key[32]; /* signs TAXII next tokens */
 	int64_t started_us;
 };
 

@@ -1,0 +1,285 @@
+/* Reading a collection: objects, one object, its versions and the manifest
+ * (TAXII 2.1 sections 5.3, 5.4, 5.6, 5.8), and deleting (5.7). Every page is
+ * one indexed query whose rows are written out as stored (canonical JSON),
+ * never parsed again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "taxii/taxii.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/time.h"
+
+enum page_kind {
+	PAGE_OBJECTS,
+	PAGE_MANIFEST,
+	PAGE_OBJECT,
+	PAGE_VERSIONS,
+};
+
+static const char *const endpoint_names[] = {"objects", "manifest", "object", "versions"};
+
+struct page {
+	enum page_kind kind;
+	struct cx_buf body;
+	size_t limit; /* rows wanted on this page */
+	size_t rows;  /* rows seen (limit + 1 means there are more) */
+	int64_t first_added, last_added;
+};
+
+static int add_row(void *arg, const struct cx_object_row *row)
+{
+	struct page *p = arg;
+	char t1[CX_TIME_STRLEN], t2[CX_TIME_STRLEN];
+
+	if (++p->rows > p->limit)
+		return 1;
+	if (p->rows == 1)
+		p->first_added = row->date_added;
+	p->last_added = row->date_added;
+	if (p->rows > 1)
+		cx_buf_putc(&p->body, ',');
+	switch (p->kind) {
+	case PAGE_OBJECTS:
+	case PAGE_OBJECT:
+		cx_buf_append(&p->body, row->json, row->json_len);
+		break;
+	case PAGE_MANIFEST:
+		cx_buf_puts(&p->body, "{\"id\":");
+		cx_buf_put_json_string(&p->body, row->id, strlen(row->id));
+		cx_buf_printf(&p->body,
+			      ",\"date_added\":\"%s\",\"version\":\"%s\",\"media_type\":\"%s\"}",
+			      cx_taxii_time(row->date_added, t1),
+			      row->modified ? cx_taxii_version(row->modified, t2)
+					    : cx_taxii_time(row->date_added, t2),
+			      CX_STIX_MEDIA_TYPE);
+		break;
+	case PAGE_VERSIONS:
+		cx_buf_printf(&p->body, "\"%s\"",
+			      row->modified ? cx_taxii_version(row->modified, t2)
+					    : cx_taxii_time(row->date_added, t2));
+		break;
+	}
+	return 0;
+}
+
+static int found(void *arg, const struct cx_object_row *row)
+{
+	(void)row;
+	*(bool *)arg = true;
+	return 1;
+}
+
+/* Does the collection hold any version of the object in the path? */
+static enum cx_store_status object_exists(struct cx_taxii_ctx *c, const char *id, bool *ret)
+{
+	const char *ids[1] = {id};
+	struct cx_object_filter f = {.collection = c->coll.rowid, .ids = ids, .nids = 1,
+				     .limit = 1};
+
+	*ret = false;
+	return c->s->objects_scan(c->s, &f, found, ret);
+}
+
+static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
+{
+	static const unsigned allowed[] = {
+		[PAGE_OBJECTS] = CX_P_ADDED_AFTER | CX_P_LIMIT | CX_P_NEXT | CX_P_ID | CX_P_TYPE |
+				 CX_P_VERSION | CX_P_SPEC_VERSION,
+		[PAGE_MANIFEST] = CX_P_ADDED_AFTER | CX_P_LIMIT | CX_P_NEXT | CX_P_ID | CX_P_TYPE |
+				  CX_P_VERSION | CX_P_SPEC_VERSION,
+		[PAGE_OBJECT] = CX_P_ADDED_AFTER | CX_P_LIMIT | CX_P_NEXT | CX_P_VERSION |
+				CX_P_SPEC_VERSION,
+		[PAGE_VERSIONS] = CX_P_ADDED_AFTER | CX_P_LIMIT | CX_P_NEXT | CX_P_SPEC_VERSION,
+	};
+	const char *endpoint = endpoint_names[kind];
+	struct cx_taxii_ctx c;
+	struct cx_taxii_query q;
+	struct cx_object_filter f = {0};
+	const char *path_id[1] = {req->params[2]};
+	struct page p = {kind, CX_BUF_INIT, 0, 0, 0, 0};
+	char t1[CX_TIME_STRLEN], t2[CX_TIME_STRLEN], next[64];
+	const char *headers[5];
+	enum cx_store_status st = CX_STORE_NO_RESULT;
+	enum MHD_Result r;
+	bool more, exists;
+	char *text;
+	size_t len;
+
+	if (!cx_taxii_begin(req, &c, true, &r) || !cx_taxii_collection(req, &c, true, false, &r) ||
+	    !cx_taxii_query_parse(req, allowed[kind], &q, &r))
+		return r;
+	f.collection = c.coll.rowid;
+	f.added_after = q.added_after;
+	if (q.next[0] && !cx_taxii_next_check(&c, req, endpoint, &q, &f.added_after))
+		return cx_taxii_error(req, CX_EC_BAD_NEXT, "next",
+				      "next is not a value this server gave for this query");
+	if (kind == PAGE_OBJECT || kind == PAGE_VERSIONS) {
+		f.ids = path_id;
+		f.nids = 1;
+	} else {
+		f.ids = q.ids;
+		f.nids = q.nids;
+		f.types = q.types;
+		f.ntypes = q.ntypes;
+	}
+	if (kind != PAGE_VERSIONS && !q.all_versions) {
+		f.versions = q.versions;
+		f.modified_in = q.modified;
+		f.nmodified = q.nmodified;
+	}
+	p.limit = c.srv->cfg.max_page_size;
+	if (q.limit && q.limit < p.limit)
+		p.limit = q.limit;
+	f.limit = p.limit + 1;
+	cx_buf_init(&p.body, 0);
+	if (q.spec21)
+		st = c.s->objects_scan(c.s, &f, add_row, &p);
+	if (st >= 0 && p.rows == 0 && (kind == PAGE_OBJECT || kind == PAGE_VERSIONS)) {
+		st = object_exists(&c, req->params[2], &exists);
+		if (st >= 0 && !exists) {
+			cx_buf_release(&p.body);
+			return cx_taxii_error(req, CX_EC_NOT_FOUND, NULL,
+					      "no object %s in this collection", req->params[2]);
+		}
+	}
+	if (st < 0 || p.body.err) {
+		cx_buf_release(&p.body);
+		return cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+	}
+	more = p.rows > p.limit;
+	if (p.rows == 0) {
+		/* An empty page keeps the client's place (doc/TAXII.md). */
+		p.first_added = p.last_added = f.added_after;
+	}
+	{
+		struct cx_buf out;
+
+		cx_buf_init(&out, 0);
+		cx_buf_putc(&out, '{');
+		if (more) {
+			cx_taxii_next_make(&c, req, endpoint, &q, p.last_added, next);
+			cx_buf_printf(&out, "\"more\":true,\"next\":\"%s\"", next);
+		}
+		if (p.body.len) {
+			cx_buf_printf(&out, "%s\"%s\":[", more ? "," : "",
+				      kind == PAGE_VERSIONS ? "versions" : "objects");
+			cx_buf_append(&out, p.body.data, p.body.len);
+			cx_buf_putc(&out, ']');
+		}
+		cx_buf_putc(&out, '}');
+		cx_buf_release(&p.body);
+		if (out.err) {
+			cx_buf_release(&out);
+			return cx_taxii_error(req, CX_EC_INTERNAL, NULL, "out of memory");
+		}
+		text = cx_buf_steal(&out, &len);
+	}
+	headers[0] = "X-TAXII-Date-Added-First";
+	headers[1] = cx_taxii_time(p.first_added, t1);
+	headers[2] = "X-TAXII-Date-Added-Last";
+	headers[3] = cx_taxii_time(p.last_added, t2);
+	headers[4] = NULL;
+	return cx_taxii_reply(req, 200, text, len, headers);
+}
+
+enum MHD_Result cx_taxii_objects_get(struct cx_request *req)
+{
+	return serve_page(req, PAGE_OBJECTS);
+}
+
+enum MHD_Result cx_taxii_manifest(struct cx_request *req)
+{
+	return serve_page(req, PAGE_MANIFEST);
+}
+
+enum MHD_Result cx_taxii_object_get(struct cx_request *req)
+{
+	return serve_page(req, PAGE_OBJECT);
+}
+
+enum MHD_Result cx_taxii_versions(struct cx_request *req)
+{
+	return serve_page(req, PAGE_VERSIONS);
+}
+
+/* A filtered delete selects at most first, last and the listed versions. */
+struct delete_ctx {
+	struct cx_object_filter f;
+	bool filtered;
+	const char *id;
+	int64_t v[2 + CX_TAXII_MAX_VALUES];
+	size_t n;
+	int64_t removed;
+};
+
+static int collect_version(void *arg, const struct cx_object_row *row)
+{
+	struct delete_ctx *d = arg;
+
+	if (d->n == sizeof(d->v) / sizeof(d->v[0]))
+		return 1;
+	d->v[d->n++] = row->modified;
+	return 0;
+}
+
+static enum cx_store_status delete_tx(struct cx_store *s, void *arg)
+{
+	struct delete_ctx *d = arg;
+	enum cx_store_status st;
+
+	d->n = 0;
+	d->removed = 0;
+	if (!d->filtered)
+		return s->collection_remove_object(s, d->f.collection, d->id, NULL, 0, &d->removed);
+	st = s->objects_scan(s, &d->f, collect_version, d);
+	if (st < 0 || d->n == 0)
+		return st;
+	return s->collection_remove_object(s, d->f.collection, d->id, d->v, d->n, &d->removed);
+}
+
+enum MHD_Result cx_taxii_object_delete(struct cx_request *req)
+{
+	struct cx_taxii_ctx c;
+	struct cx_taxii_query q;
+	struct delete_ctx d;
+	const char *path_id[1] = {req->params[2]};
+	enum cx_store_status st = CX_STORE_NO_RESULT;
+	enum MHD_Result r;
+
+	if (!cx_taxii_begin(req, &c, true, &r) || !cx_taxii_collection(req, &c, false, false, &r))
+		return r;
+	/* The standard's table: one permission without the other is 403. */
+	if (!c.can_read || !c.can_write)
+		return cx_taxii_error(req, CX_EC_FORBIDDEN, NULL,
+				      "deleting needs both read and write access to the collection");
+	if (!(req->who.roles & CX_ROLE_ADMIN))
+		return cx_taxii_error(req, CX_EC_FORBIDDEN, NULL,
+				      "deleting from a collection needs the admin role; revoke the "
+				      "object to withdraw it everywhere");
+	if (!cx_taxii_query_parse(req, CX_P_VERSION | CX_P_SPEC_VERSION, &q, &r))
+		return r;
+	memset(&d, 0, sizeof(d));
+	d.id = req->params[2];
+	d.f.collection = c.coll.rowid;
+	d.f.ids = path_id;
+	d.f.nids = 1;
+	if (q.seen & CX_P_VERSION && !q.all_versions) {
+		d.filtered = true;
+		d.f.versions = q.versions;
+		d.f.modified_in = q.modified;
+		d.f.nmodified = q.nmodified;
+	}
+	if (q.spec21)
+		st = cx_store_run(c.s, true, delete_tx, &d);
+	if (st < 0)
+		return cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+	if (d.removed == 0)
+		return cx_taxii_error(req, CX_EC_NOT_FOUND, NULL, "no object %s in this collection",
+				      req->params[2]);
+	cx_log(CX_LOG_INFO, req->id, "deleted from collection",
+	       " user=%s collection=%s object=%s versions=%lld", req->who.name, c.coll.id,
+	       req->params[2], (long long)d.removed);
+	return cx_taxii_reply(req, 200, calloc(1, 1), 0, NULL);
+}
