@@ -63,7 +63,7 @@ unit-asan: asan
 # End-to-end tests run the real binary; the sanitizer build runs them too, so
 # that malformed input is also checked for memory errors.
 pytest: build asan
-	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli
+	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii
 	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(PYTHON) -m pytest -q tests/cli -k "malformed or roundtrip"
@@ -71,7 +71,11 @@ pytest: build asan
 check: unit unit-asan pytest
 
 bench: build
+	@dpkg-query -W -f='$${Status}\n' wrk 2>/dev/null | grep -q '^install ok installed' || \
+		(echo "installing Debian package: wrk"; $(SUDO) apt-get update -qq && \
+		 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null)
 	$(BUILD)/bench/bench_import 100000 $(BUILD)/src/cli/cx
+	$(PYTHON) bench/taxii_bench.py --cx $(BUILD)/src/cli/cx --trivial $(BUILD)/bench/trivial_mhd
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')

@@ -436,10 +436,32 @@ static int depth_walk(const json_t *v, int level, int max, char *path, size_t ca
 	return r;
 }
 
+/* The cheap pass: only when it finds a problem does depth_walk build paths. */
+static bool too_deep(const json_t *v, int level, int max)
+{
+	if (json_is_array(v)) {
+		if (level > max)
+			return true;
+		for (size_t i = 0; i < json_array_size(v); i++)
+			if (too_deep(json_array_get(v, i), level + 1, max))
+				return true;
+	} else if (json_is_object(v)) {
+		if (level > max)
+			return true;
+		for (void *it = json_object_iter((json_t *)v); it;
+		     it = json_object_iter_next((json_t *)v, it))
+			if (too_deep(json_object_iter_value(it), level + 1, max))
+				return true;
+	}
+	return false;
+}
+
 int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err)
 {
 	char path[CX_V_PATH_MAX] = "";
 
+	if (!too_deep(v, 1, max))
+		return 0;
 	return depth_walk(v, 1, max, path, sizeof(path), err);
 }
 

@@ -12,20 +12,54 @@
 
 /* ---- Errors and paths ----------------------------------------------------- */
 
+/* Paths are built for every property checked, so no printf here. */
+static size_t put(char *out, size_t n, size_t o, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (o + 1 >= n)
+		return o;
+	if (len > n - o - 1)
+		len = n - o - 1;
+	memcpy(out + o, s, len);
+	out[o + len] = '\0';
+	return o + len;
+}
+
 char *cx_v_path(char *out, size_t n, const char *at, const char *key)
 {
-	if (at && *at && key && *key)
-		snprintf(out, n, "%s.%s", at, key);
-	else if (key && *key)
-		snprintf(out, n, "%s", key);
-	else
-		snprintf(out, n, "%s", at ? at : "");
+	size_t o = 0;
+
+	if (n == 0)
+		return out;
+	out[0] = '\0';
+	if (at && *at)
+		o = put(out, n, o, at);
+	if (key && *key) {
+		if (o)
+			o = put(out, n, o, ".");
+		put(out, n, o, key);
+	}
 	return out;
 }
 
 char *cx_v_path_index(char *out, size_t n, const char *at, size_t i)
 {
-	snprintf(out, n, "%s[%zu]", at ? at : "", i);
+	char digits[24];
+	size_t d = sizeof(digits) - 1, o;
+
+	digits[d] = '\0';
+	do {
+		digits[--d] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	if (n == 0)
+		return out;
+	out[0] = '\0';
+	o = put(out, n, 0, at ? at : "");
+	o = put(out, n, o, "[");
+	o = put(out, n, o, digits + d);
+	put(out, n, o, "]");
 	return out;
 }
 

@@ -203,30 +203,25 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	enum cx_store_status r;
 	int rc;
 
-	q = cx_sq_stmt(st, "SELECT 1 FROM objects WHERE id = ?1 AND modified = ?2");
+	/* One lookup answers both questions: is this version stored, and which
+	 * version is the newest now. */
+	q = cx_sq_stmt(st, "SELECT rowid, modified, modified = ?2 FROM objects "
+			   "WHERE id = ?1 AND (modified = ?2 OR is_latest = 1)");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, row->id);
 	sqlite3_bind_int64(q, 2, row->modified);
-	rc = sqlite3_step(q);
-	cx_sq_done(q);
-	if (rc == SQLITE_ROW)
-		return CX_STORE_NO_RESULT;
-	if ((r = cx_sq_status(st, rc)) < 0)
-		return r;
-
-	q = cx_sq_stmt(st, "SELECT rowid, modified FROM objects WHERE id = ?1 AND is_latest = 1");
-	if (!q)
-		return CX_STORE_HARD_ERROR;
-	cx_sq_bind_text(q, 1, row->id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (sqlite3_column_int(q, 2)) {
+			cx_sq_done(q);
+			return CX_STORE_NO_RESULT;
+		}
 		have_latest = true;
 		latest_rowid = sqlite3_column_int64(q, 0);
 		latest_modified = sqlite3_column_int64(q, 1);
 	}
 	cx_sq_done(q);
-	if (rc != SQLITE_ROW && (r = cx_sq_status(st, rc)) < 0)
+	if ((r = cx_sq_status(st, rc)) < 0)
 		return r;
 
 	is_latest = !have_latest || row->modified > latest_modified;
