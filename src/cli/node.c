@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
+#include "util/str.h"
 
 void cx_cli_error(const char *fmt, ...)
 {
@@ -81,6 +82,18 @@ int cx_cli_node_load(struct cx_cli *cli)
 	}
 	if (cx_log_level_parse(cli->cfg.log_level, &lvl) == 0)
 		cx_log_set_level(lvl);
+	for (int i = 0; i < 2; i++) {
+		char *p = i ? cli->cfg.tls_key : cli->cfg.tls_cert;
+		char abs[4400];
+
+		if (p[0] && p[0] != '/') {
+			snprintf(abs, sizeof(abs), "%s/%s", cli->node_dir, p);
+			if (cx_strlcpy(p, abs, sizeof(cli->cfg.tls_cert)) < 0) {
+				cx_cli_error("the TLS file path %s is too long: move the node", abs);
+				return CX_EXIT_NODE;
+			}
+		}
+	}
 	if (cli->cfg.db_file[0] == '/')
 		snprintf(cli->db_path, sizeof(cli->db_path), "%s", cli->cfg.db_file);
 	else

@@ -210,12 +210,37 @@ struct cx_http *cx_http_start(const struct cx_http_opts *opts, const struct cx_r
 	h->routes = routes;
 	h->nroutes = nroutes;
 	h->app = app;
-	h->daemon = MHD_start_daemon(
-		flags, opts->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_THREAD_POOL_SIZE, opts->threads, MHD_OPTION_CONNECTION_LIMIT,
-		opts->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_EXTERNAL_LOGGER,
-		on_mhd_log, h, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	if (opts->tls_cert_pem) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			snprintf(err, errlen, "this libmicrohttpd has no TLS support");
+			free(h);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	{
+		struct MHD_OptionItem o[16];
+		int n = 0;
+
+#define OPT(opt, v, p) o[n++] = (struct MHD_OptionItem){opt, (intptr_t)(v), (void *)(p)}
+		OPT(MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h); /* first, to catch all */
+		OPT(MHD_OPTION_SOCK_ADDR, 0, &ss);
+		OPT(MHD_OPTION_THREAD_POOL_SIZE, opts->threads, NULL);
+		OPT(MHD_OPTION_CONNECTION_LIMIT, opts->connection_limit, NULL);
+		OPT(MHD_OPTION_CONNECTION_TIMEOUT, opts->timeout, NULL);
+		OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
+		OPT(MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL);
+		if (opts->tls_cert_pem) {
+			OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, opts->tls_cert_pem);
+			OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, opts->tls_key_pem);
+			OPT(MHD_OPTION_HTTPS_PRIORITIES, 0,
+			    "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2");
+		}
+		OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+		h->daemon = MHD_start_daemon(flags, opts->port, NULL, NULL, on_request, h,
+					     MHD_OPTION_ARRAY, o, MHD_OPTION_END);
+	}
 	if (!h->daemon) {
 		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address of this "
 				      "machine?)",

@@ -63,6 +63,8 @@ struct cx_http_opts {
 	unsigned threads;
 	unsigned connection_limit;
 	unsigned timeout;
+	const char *tls_cert_pem; /* PEM text; NULL serves plain HTTP */
+	const char *tls_key_pem;
 };
 
 struct cx_http;

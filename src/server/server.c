@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server/auth.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -52,6 +54,30 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 	return 0;
 }
 
+/* Read a whole (small) file as a string; NULL with a reason in err. */
+static char *read_file(const char *path, char *err, size_t errlen)
+{
+	struct cx_buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	cx_buf_init(&b, 1024 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cx_buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.err) {
+		snprintf(err, errlen, "cannot read %s: too large", path);
+		cx_buf_release(&b);
+		return NULL;
+	}
+	return cx_buf_steal(&b, NULL);
+}
+
 int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
 {
 	struct cx_http_opts opts = {
@@ -67,11 +93,20 @@ int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the authentication workers");
 		return -ENOMEM;
 	}
+	if (srv->cfg.tls_cert[0]) {
+		srv->tls_cert = read_file(srv->cfg.tls_cert, err, errlen);
+		srv->tls_key = srv->tls_cert ? read_file(srv->cfg.tls_key, err, errlen) : NULL;
+		if (!srv->tls_key)
+			return -ENOENT;
+		opts.tls_cert_pem = srv->tls_cert;
+		opts.tls_key_pem = srv->tls_key;
+	}
 	srv->http = cx_http_start(&opts, cx_routes, cx_routes_count, srv, err, errlen);
 	if (!srv->http)
 		return -EADDRINUSE;
-	cx_log(CX_LOG_INFO, NULL, "listening", " addr=%s port=%u threads=%u",
-	       srv->cfg.listen_host, cx_http_port(srv->http), srv->cfg.threads);
+	cx_log(CX_LOG_INFO, NULL, "listening", " addr=%s port=%u threads=%u tls=%d",
+	       srv->cfg.listen_host, cx_http_port(srv->http), srv->cfg.threads,
+	       srv->tls_cert != NULL);
 	return 0;
 }
 
@@ -85,6 +120,11 @@ void cx_server_stop(struct cx_server *srv)
 	srv->auth = NULL;
 	cx_http_stop(srv->http);
 	srv->http = NULL;
+	free(srv->tls_cert);
+	if (srv->tls_key)
+		sodium_memzero(srv->tls_key, strlen(srv->tls_key));
+	free(srv->tls_key);
+	srv->tls_cert = srv->tls_key = NULL;
 	s = pthread_getspecific(srv->store_key);
 	close_store(s);
 	pthread_setspecific(srv->store_key, NULL);

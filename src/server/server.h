@@ -19,6 +19,7 @@ struct cx_server {
 	struct cx_http *http;
 	struct cx_auth *auth;
 	unsigned char next_key[32]; /* signs TAXII next tokens */
+	char *tls_cert, *tls_key;   /* PEM texts when serving HTTPS */
 	int64_t started_us;
 };
 

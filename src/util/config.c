@@ -41,6 +41,9 @@ const char *cx_config_default_text(void)
 	       "connection_limit = 512\n"
 	       "timeout = 30\n"
 	       "max_body = 32M\n"
+	       "# TLS (TAXII requires HTTPS between nodes): PEM files, relative to the node folder\n"
+	       "# tls_cert = tls/cert.pem\n"
+	       "# tls_key = tls/key.pem\n"
 	       "\n"
 	       "[store]\n"
 	       "file = cx.db\n"
@@ -182,6 +185,10 @@ static int set_root(struct cx_config *cfg, const char *name, const char *key,
 
 int cx_config_check(const struct cx_config *cfg, char *err, size_t errlen)
 {
+	if (!cfg->tls_cert[0] != !cfg->tls_key[0]) {
+		snprintf(err, errlen, "http.tls_cert and http.tls_key go together: set both or neither");
+		return -EINVAL;
+	}
 	if (cfg->default_root[0] && !cx_config_root(cfg, cfg->default_root)) {
 		snprintf(err, errlen, "taxii.default_root '%s' is not a configured [api_root:NAME]",
 			 cfg->default_root);
@@ -220,6 +227,12 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 		}
 		return 0;
 	}
+	if (IS("http", "tls_cert"))
+		return set_text(cfg->tls_cert, sizeof(cfg->tls_cert), value, err, errlen,
+				"http.tls_cert");
+	if (IS("http", "tls_key"))
+		return set_text(cfg->tls_key, sizeof(cfg->tls_key), value, err, errlen,
+				"http.tls_key");
 	if (IS("store", "file")) {
 		if (cx_strlcpy(cfg->db_file, value, sizeof(cfg->db_file)) < 0)
 			goto too_long;

@@ -26,6 +26,8 @@ struct cx_config {
 	unsigned connection_limit; /* concurrent connections */
 	unsigned timeout;          /* seconds of inactivity before a connection closes */
 	uint64_t max_body;         /* bytes accepted in one request body */
+	char tls_cert[256];        /* PEM certificate chain; "" serves plain HTTP */
+	char tls_key[256];         /* PEM private key */
 	/* [store] */
 	char db_file[256]; /* relative to the node folder unless absolute */
 	unsigned busy_retries;
