@@ -67,9 +67,18 @@ int cx_ingest_parse(const char *text, size_t len, unsigned flags, json_t **ret_o
 	}
 	if (type) {
 		struct cx_stix_error se;
+		/* The bundle's own properties only: each entry is judged on its
+		 * own later, so one bad entry does not sink the others. */
+		json_t *header = json_copy(root);
+		json_t *entries = json_object_get(root, "objects");
+		int bad;
 
+		if (json_is_array(entries) && json_array_size(entries) > 0)
+			json_object_del(header, "objects");
 		cx_stix_error_clear(&se);
-		if (cx_stix_validate_bundle(root, &se) < 0) {
+		bad = cx_stix_validate_bundle(header, &se) < 0;
+		json_decref(header);
+		if (bad) {
 			snprintf(err, errlen, "invalid bundle: %s%s%s", se.property,
 				 se.property[0] ? ": " : "", se.message);
 			json_decref(root);
@@ -121,6 +130,9 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes, struct pre
 	struct cx_buf canon;
 	int r;
 
+	if (!json_is_object(obj))
+		return cx_stix_error_set(err, "", CX_RULE_NOT_OBJECT,
+					 "every entry of objects must be a JSON object");
 	if (cx_stix_validate(obj, NULL, err) < 0)
 		return -EINVAL;
 	cx_buf_init(&canon, max_bytes);
