@@ -155,6 +155,7 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes, struct pre
 	p->row.created = time_or_zero(obj, "created");
 	p->row.modified = json_object_get(obj, "modified") ? time_or_zero(obj, "modified")
 							    : p->row.created;
+	p->row.version = str_or(obj, "modified", str_or(obj, "created", ""));
 	p->row.created_by_ref = json_string_value(json_object_get(obj, "created_by_ref"));
 	p->row.revoked = json_is_true(json_object_get(obj, "revoked"));
 	p->row.json_len = canon.len;

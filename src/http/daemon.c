@@ -62,43 +62,74 @@ static void new_request_id(char out[17])
 }
 
 /* Find the route for method and url. When the path exists for other methods
- * only, *ret_path_known is set so that the caller answers 405, not 404. */
+ * only, *ret_path_route is one of them (so the caller answers 405, not
+ * 404) and req->allow lists them. */
 static const struct cx_route *find_route(struct cx_http *h, struct cx_request *req,
-					 bool *ret_path_known)
+					 const struct cx_route **ret_path_route)
 {
-	*ret_path_known = false;
+	const struct cx_route *match = NULL;
+	size_t o = 0;
+
+	*ret_path_route = NULL;
+	req->allow[0] = '\0';
 	for (size_t i = 0; i < h->nroutes; i++) {
-		if (!cx_route_match(h->routes[i].pattern, req->url, req->params))
+		char params[CX_HTTP_MAX_PARAMS][256];
+
+		if (!cx_route_match(h->routes[i].pattern, req->url, params))
 			continue;
-		if (strcmp(h->routes[i].method, req->method) == 0)
-			return &h->routes[i];
-		*ret_path_known = true;
+		if (!*ret_path_route)
+			*ret_path_route = &h->routes[i];
+		if (!strstr(req->allow, h->routes[i].method)) {
+			int w = snprintf(req->allow + o, sizeof(req->allow) - o, "%s%s", o ? ", " : "",
+					 h->routes[i].method);
+
+			if (w > 0 && (size_t)w < sizeof(req->allow) - o)
+				o += (size_t)w;
+		}
+		if (!match && strcmp(h->routes[i].method, req->method) == 0) {
+			match = &h->routes[i];
+			memcpy(req->params, params, sizeof(params));
+		}
 	}
-	return NULL;
+	return match;
+}
+
+/* Answer an error of the HTTP layer in the shape of the route's interface. */
+static enum MHD_Result layer_error(struct cx_request *req, const struct cx_route *route,
+				   enum cx_ec code, const char *detail)
+{
+	if (route && route->error_reply)
+		return route->error_reply(req, code, detail);
+	return cx_reply_error(req, code, NULL, "%s", detail);
 }
 
 static enum MHD_Result refuse_early(struct cx_request *req, struct cx_http *h)
 {
+	const struct cx_route *path_route;
 	const char *cl;
-	bool path_known;
+	char detail[128];
 	uint64_t len;
 
 	if (strlen(req->url) > CX_HTTP_MAX_URL)
 		return cx_reply_error(req, CX_EC_URI_TOO_LONG, NULL,
 				      "the request path is longer than %d bytes", CX_HTTP_MAX_URL);
-	req->route = find_route(h, req, &path_known);
-	if (!req->route && path_known)
-		return cx_reply_error(req, CX_EC_METHOD_NOT_ALLOWED, NULL,
-				      "%s is not allowed on this resource", req->method);
+	req->route = find_route(h, req, &path_route);
+	if (!req->route && path_route) {
+		snprintf(detail, sizeof(detail), "%s is not allowed on this resource; use %s",
+			 req->method, req->allow);
+		return layer_error(req, path_route, CX_EC_METHOD_NOT_ALLOWED, detail);
+	}
 	if (!req->route)
 		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no resource at this path");
 	req->body_limit = req->route->body_limit_for ? req->route->body_limit_for(req)
 						     : req->route->body_limit;
 	cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && (cx_parse_size(cl, UINT64_MAX / 2, &len) < 0 || len > req->body_limit))
-		return cx_reply_error(req, CX_EC_BODY_TOO_LARGE, NULL,
-				      "the body may be at most %zu bytes", req->body_limit);
+	if (cl && (cx_parse_size(cl, UINT64_MAX / 2, &len) < 0 || len > req->body_limit)) {
+		snprintf(detail, sizeof(detail), "the body may be at most %zu bytes",
+			 req->body_limit);
+		return layer_error(req, req->route, CX_EC_BODY_TOO_LARGE, detail);
+	}
 	return MHD_YES;
 }
 
@@ -138,9 +169,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (req->body.err == -E2BIG || req->body.len > req->body_limit)
-		return cx_reply_error(req, CX_EC_BODY_TOO_LARGE, NULL,
-				      "the body may be at most %zu bytes", req->body_limit);
+	if (req->body.err == -E2BIG || req->body.len > req->body_limit) {
+		char detail[128];
+
+		snprintf(detail, sizeof(detail), "the body may be at most %zu bytes",
+			 req->body_limit);
+		return layer_error(req, req->route, CX_EC_BODY_TOO_LARGE, detail);
+	}
 	if (req->body.err)
 		return cx_reply_error(req, CX_EC_INTERNAL, NULL, "out of memory reading the body");
 	return req->route->handler(req);

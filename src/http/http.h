@@ -29,6 +29,10 @@ struct cx_route {
 	/* When set, decides the body limit per request instead (e.g. per TAXII
 	 * API root); returns 0 for "no such resource" (the handler answers). */
 	size_t (*body_limit_for)(struct cx_request *req);
+	/* When set, formats the errors the HTTP layer itself answers on this
+	 * route's path (405, 413) in the interface's own error shape. */
+	enum MHD_Result (*error_reply)(struct cx_request *req, enum cx_ec code,
+				       const char *detail);
 };
 
 /* Where authentication of a request stands (the server layer drives it). */
@@ -53,6 +57,7 @@ struct cx_request {
 	void *app;       /* the server's context */
 	int refused;     /* replied before the handler (413, 404, ...) */
 	size_t body_limit;
+	char allow[64]; /* methods of the path, for 405 answers */
 	enum cx_auth_state auth;
 	struct cx_principal who; /* valid when auth is CX_AUTH_OK */
 };

@@ -16,8 +16,8 @@ static enum MHD_Result queue(struct cx_request *req, unsigned status, const char
 	MHD_add_response_header(resp, "X-Request-Id", req->id);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && req->route == NULL)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, POST, DELETE");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && req->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, req->allow);
 	r = MHD_queue_response(req->conn, status, resp);
 	MHD_destroy_response(resp);
 	req->status = status;

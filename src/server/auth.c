@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access/credentials.h"
 #include "server/server.h"
@@ -148,7 +149,7 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 	int pwlen;
 	bool ok;
 
-	if (!header || strncmp(header, "Basic ", 6) != 0)
+	if (!header || strncasecmp(header, "Basic ", 6) != 0)
 		return CX_AUTH_FAILED;
 	pwlen = decode_basic(header + 6, buf, sizeof(buf), &pw);
 	if (pwlen < 0)
@@ -251,11 +252,11 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
 		req->auth = CX_AUTH_FAILED;
 		return req->auth;
 	}
-	if (strncmp(header, "Bearer ", 7) == 0) {
+	if (strncasecmp(header, "Bearer ", 7) == 0) {
 		req->auth = bearer(a, req, header + 7);
 		return req->auth;
 	}
-	if (strncmp(header, "Basic ", 6) != 0 ||
+	if (strncasecmp(header, "Basic ", 6) != 0 ||
 	    (pwlen = decode_basic(header + 6, buf, sizeof(buf), &pw)) < 0) {
 		req->auth = CX_AUTH_FAILED;
 		return req->auth;

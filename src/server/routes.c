@@ -5,23 +5,27 @@
 #include "taxii/taxii.h"
 
 #define NO_BODY 0, NULL
+#define TAXII cx_taxii_layer_error
 
 const struct cx_route cx_routes[] = {
-	{"GET", "/healthz", cx_handle_healthz, NO_BODY},
+	{"GET", "/healthz", cx_handle_healthz, NO_BODY, NULL},
 
 	/* TAXII 2.1 */
-	{"GET", "/taxii2/", cx_taxii_discovery, NO_BODY},
-	{"GET", "/{root}/", cx_taxii_api_root, NO_BODY},
-	{"GET", "/{root}/status/{id}/", cx_taxii_status, NO_BODY},
-	{"GET", "/{root}/collections/", cx_taxii_collections, NO_BODY},
-	{"GET", "/{root}/collections/{id}/", cx_taxii_collection_get, NO_BODY},
-	{"GET", "/{root}/collections/{id}/manifest/", cx_taxii_manifest, NO_BODY},
-	{"GET", "/{root}/collections/{id}/objects/", cx_taxii_objects_get, NO_BODY},
+	{"GET", "/taxii2/", cx_taxii_discovery, NO_BODY, TAXII},
+	{"GET", "/{root}/", cx_taxii_api_root, NO_BODY, TAXII},
+	{"GET", "/{root}/status/{id}/", cx_taxii_status, NO_BODY, TAXII},
+	{"GET", "/{root}/collections/", cx_taxii_collections, NO_BODY, TAXII},
+	{"GET", "/{root}/collections/{id}/", cx_taxii_collection_get, NO_BODY, TAXII},
+	{"GET", "/{root}/collections/{id}/manifest/", cx_taxii_manifest, NO_BODY, TAXII},
+	{"GET", "/{root}/collections/{id}/objects/", cx_taxii_objects_get, NO_BODY, TAXII},
 	{"POST", "/{root}/collections/{id}/objects/", cx_taxii_objects_add, 0,
-	 cx_taxii_body_limit},
-	{"GET", "/{root}/collections/{id}/objects/{object}/", cx_taxii_object_get, NO_BODY},
-	{"DELETE", "/{root}/collections/{id}/objects/{object}/", cx_taxii_object_delete, NO_BODY},
-	{"GET", "/{root}/collections/{id}/objects/{object}/versions/", cx_taxii_versions, NO_BODY},
+	 cx_taxii_body_limit, TAXII},
+	{"GET", "/{root}/collections/{id}/objects/{object}/", cx_taxii_object_get, NO_BODY,
+	 TAXII},
+	{"DELETE", "/{root}/collections/{id}/objects/{object}/", cx_taxii_object_delete, NO_BODY,
+	 TAXII},
+	{"GET", "/{root}/collections/{id}/objects/{object}/versions/", cx_taxii_versions,
+	 NO_BODY, TAXII},
 };
 
 const size_t cx_routes_count = sizeof(cx_routes) / sizeof(cx_routes[0]);

@@ -23,6 +23,7 @@ const struct cx_migration cx_migrations[] = {
 	 "  spec_version TEXT NOT NULL,\n"
 	 "  created INTEGER NOT NULL,\n"
 	 "  modified INTEGER NOT NULL,\n"
+	 "  version TEXT NOT NULL,\n" /* the version as the object spells it */
 	 "  created_by_ref TEXT,\n"
 	 "  revoked INTEGER NOT NULL DEFAULT 0,\n"
 	 "  is_latest INTEGER NOT NULL,\n"

@@ -27,6 +27,7 @@ struct cx_object_row {
 	const char *spec_version;
 	int64_t created;  /* µs; 0 when the object has no `created` */
 	int64_t modified; /* µs; `modified`, else `created`, else 0 (SCOs) */
+	const char *version; /* that timestamp as the object spells it; "" for none */
 	const char *created_by_ref; /* NULL when absent */
 	bool revoked;
 	bool is_latest;       /* out only: newest version of its id */

@@ -237,8 +237,8 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	if ((r = cx_sq_next_date_added(st, &date_added)) < 0)
 		return r;
 	q = cx_sq_stmt(st, "INSERT INTO objects (id, type, spec_version, created, modified, "
-			   "created_by_ref, revoked, is_latest, date_added, json) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+			   "created_by_ref, revoked, is_latest, date_added, json, version) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, row->id);
@@ -251,6 +251,7 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	sqlite3_bind_int(q, 8, is_latest);
 	sqlite3_bind_int64(q, 9, date_added);
 	sqlite3_bind_text(q, 10, row->json, (int)row->json_len, SQLITE_STATIC);
+	cx_sq_bind_text(q, 11, row->version ? row->version : "");
 	if ((r = cx_sq_exec_stmt(st, q)) < 0)
 		return r;
 	if (ret_date_added)
@@ -271,6 +272,7 @@ static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 	row->date_added = sqlite3_column_int64(q, 8);
 	row->json = (const char *)sqlite3_column_text(q, 9);
 	row->json_len = (size_t)sqlite3_column_bytes(q, 9);
+	row->version = (const char *)sqlite3_column_text(q, 10);
 }
 
 static void placeholders(struct cx_buf *sql, size_t n, int *next)
@@ -289,12 +291,12 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 
 	if (f->collection)
 		cx_buf_puts(sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
-				 "o.created_by_ref, o.revoked, co.is_latest, co.date_added, o.json "
+				 "o.created_by_ref, o.revoked, co.is_latest, co.date_added, o.json, o.version "
 				 "FROM collection_objects co JOIN objects o ON o.rowid = co.object "
 				 "WHERE co.collection = ?1 AND co.date_added > ?2");
 	else
 		cx_buf_puts(sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
-				 "o.created_by_ref, o.revoked, o.is_latest, o.date_added, o.json "
+				 "o.created_by_ref, o.revoked, o.is_latest, o.date_added, o.json, o.version "
 				 "FROM objects o WHERE ?1 IS NULL AND o.date_added > ?2");
 	if (f->nids) {
 		cx_buf_printf(sql, " AND %s.%s IN (", t, f->collection ? "object_id" : "id");

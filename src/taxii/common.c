@@ -56,6 +56,12 @@ enum MHD_Result cx_taxii_error(struct cx_request *req, enum cx_ec code, const ch
 			      code == CX_EC_UNAUTHORIZED ? challenge : NULL);
 }
 
+enum MHD_Result cx_taxii_layer_error(struct cx_request *req, enum cx_ec code,
+				     const char *detail)
+{
+	return cx_taxii_error(req, code, NULL, "%s", detail);
+}
+
 /* Does one media range of an Accept header admit TAXII 2.1 JSON? */
 static bool range_accepts_taxii(const char *range, size_t n)
 {
@@ -188,9 +194,4 @@ bool cx_taxii_collection(struct cx_request *req, struct cx_taxii_ctx *c, bool ne
 char *cx_taxii_time(int64_t us, char *out)
 {
 	return cx_time_format(us, 6, out);
-}
-
-char *cx_taxii_version(int64_t modified, char *out)
-{
-	return cx_time_format(modified, modified % 1000 ? 6 : 3, out);
 }

@@ -51,14 +51,14 @@ static int add_row(void *arg, const struct cx_object_row *row)
 		cx_buf_printf(&p->body,
 			      ",\"date_added\":\"%s\",\"version\":\"%s\",\"media_type\":\"%s\"}",
 			      cx_taxii_time(row->date_added, t1),
-			      row->modified ? cx_taxii_version(row->modified, t2)
-					    : cx_taxii_time(row->date_added, t2),
+			      row->version && *row->version ? row->version
+							     : cx_taxii_time(row->date_added, t2),
 			      CX_STIX_MEDIA_TYPE);
 		break;
 	case PAGE_VERSIONS:
 		cx_buf_printf(&p->body, "\"%s\"",
-			      row->modified ? cx_taxii_version(row->modified, t2)
-					    : cx_taxii_time(row->date_added, t2));
+			      row->version && *row->version ? row->version
+							     : cx_taxii_time(row->date_added, t2));
 		break;
 	}
 	return 0;

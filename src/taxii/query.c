@@ -185,10 +185,12 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 			return bad(q, key, "'%s' is not a comma-separated list of versions", value);
 		q->spec21 = false;
 		for (int i = 0; i < n; i++) {
-			unsigned a, b;
-			char tail;
+			const char *sv = vals[i];
+			size_t major = strspn(sv, "0123456789");
+			size_t minor = major && sv[major] == '.' ? strspn(sv + major + 1, "0123456789")
+								 : 0;
 
-			if (sscanf(vals[i], "%u.%u%c", &a, &b, &tail) != 2)
+			if (!minor || sv[major + 1 + minor] != '\0')
 				return bad(q, key, "'%s' is not a specification version like 2.1",
 					   vals[i]);
 			if (strcmp(vals[i], "2.1") == 0)

@@ -26,6 +26,9 @@ struct cx_taxii_ctx {
 /* A TAXII error message reply. parameter (may be NULL) goes to details. */
 enum MHD_Result cx_taxii_error(struct cx_request *req, enum cx_ec code, const char *parameter,
 			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The HTTP layer's own errors (405, 413) on TAXII paths, as TAXII errors. */
+enum MHD_Result cx_taxii_layer_error(struct cx_request *req, enum cx_ec code,
+				     const char *detail);
 /* Reply 200 (or status) with a TAXII body (steals body). headers as in
  * cx_reply_owned. */
 enum MHD_Result cx_taxii_reply(struct cx_request *req, unsigned status, char *body, size_t len,
@@ -95,9 +98,6 @@ bool cx_taxii_next_check(const struct cx_taxii_ctx *c, const struct cx_request *
 
 /* TAXII timestamp (microseconds). out: CX_TIME_STRLEN. */
 char *cx_taxii_time(int64_t us, char *out);
-/* A STIX version string for a stored `modified` (µs): milliseconds unless
- * finer. out: CX_TIME_STRLEN. */
-char *cx_taxii_version(int64_t modified, char *out);
 
 /* Handlers (routes.c). */
 enum MHD_Result cx_taxii_discovery(struct cx_request *req);
