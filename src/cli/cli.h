@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "store/store.h"
 #include "util/config.h"
 
@@ -55,6 +57,10 @@ struct cx_store *cx_cli_store_open(struct cx_cli *cli);
 int cx_cli_collection_find(struct cx_store *s, const char *id_or_alias,
 			   struct cx_collection *ret);
 
+/* Append an audit entry by the operator inside the current write
+ * transaction. detail (borrowed) may be NULL. Returns the store status. */
+enum cx_store_status cx_cli_audit(struct cx_store *s, const char *action, const json_t *detail);
+
 /* True when argv holds -h or --help before any "--". */
 bool cx_cli_wants_help(int argc, char **argv);
 
@@ -67,6 +73,7 @@ int cx_cmd_collection(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_partner(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_user(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_token(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_audit(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_version(struct cx_cli *cli, int argc, char **argv);
 
 #endif

@@ -57,6 +57,7 @@ static int add(struct cx_cli *cli, struct cx_store *s, int argc, char **argv)
 	};
 	struct cx_collection c;
 	enum cx_store_status st;
+	json_t *detail;
 	const char *root = cli->cfg.default_root[0] ? cli->cfg.default_root : NULL;
 	int o;
 
@@ -108,12 +109,17 @@ static int add(struct cx_cli *cli, struct cx_store *s, int argc, char **argv)
 		cx_cli_error("collection add: an alias must not look like a collection id");
 		return CX_EXIT_USAGE;
 	}
+	detail = json_pack("{s:s, s:s, s:s, s:s}", "collection", c.id, "api_root", c.api_root,
+			   "alias", c.alias, "title", c.title);
 	if (s->begin(s, true) < 0 || (st = s->collection_create(s, &c)) < 0 ||
+	    (st == CX_STORE_OK && cx_cli_audit(s, "collection.add", detail) < 0) ||
 	    s->commit(s) < 0) {
+		json_decref(detail);
 		s->rollback(s);
 		cx_cli_error("store: %s", s->error(s));
 		return CX_EXIT_NODE;
 	}
+	json_decref(detail);
 	if (st == CX_STORE_NO_RESULT) {
 		cx_cli_error("a collection with id %s, or alias '%s' in root %s, exists: choose "
 			     "another",
@@ -138,6 +144,7 @@ static int allow(struct cx_store *s, int argc, char **argv)
 	const char *partner = NULL, *role = "*";
 	int mode = 0; /* bit 1 read, bit 2 write, 4 chosen */
 	struct cx_collection c;
+	json_t *detail;
 	unsigned bit;
 	int o, r;
 
@@ -174,10 +181,17 @@ static int allow(struct cx_store *s, int argc, char **argv)
 	}
 	if ((r = cx_cli_collection_find(s, argv[optind], &c)) != CX_EXIT_OK)
 		return r;
-	if (s->collection_grant(s, c.rowid, partner, role, mode & 1, (mode & 2) != 0) < 0) {
+	detail = json_pack("{s:s, s:s, s:s, s:b, s:b}", "collection", c.id, "partner", partner,
+			   "role", role, "read", mode & 1, "write", (mode & 2) != 0);
+	if (s->begin(s, true) < 0 ||
+	    s->collection_grant(s, c.rowid, partner, role, mode & 1, (mode & 2) != 0) < 0 ||
+	    cx_cli_audit(s, "collection.allow", detail) < 0 || s->commit(s) < 0) {
+		json_decref(detail);
+		s->rollback(s);
 		cx_cli_error("store: %s", s->error(s));
 		return CX_EXIT_NODE;
 	}
+	json_decref(detail);
 	print_collection(&c);
 	s->collection_grants(s, c.rowid, grant_cb, NULL);
 	return CX_EXIT_OK;

@@ -179,6 +179,8 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 			goto out;
 		iopts.collection = coll.rowid;
 	}
+	iopts.actor = "operator";
+	iopts.action = "import";
 	if (isatty(STDERR_FILENO) && json_array_size(objects) >= 1000) {
 		iopts.progress = progress;
 	}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/bootstrap.h"
 
 static const char help[] =
 	"usage: cx init [--migrate] [DIR]\n"
@@ -130,7 +131,13 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 		cx_cli_error("cannot create the store: %s", err);
 		return CX_EXIT_NODE;
 	}
+	r = cx_bootstrap_node(s, err, sizeof(err));
 	s->close(s);
+	if (r < 0) {
+		cx_cli_error("cannot set up the store: %s", err);
+		unlink(db);
+		return CX_EXIT_NODE;
+	}
 	r = write_config(ini);
 	if (r < 0) {
 		cx_cli_error("cannot write %s: %s", ini, strerror(-r));

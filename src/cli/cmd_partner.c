@@ -4,6 +4,7 @@
 
 #include "access/roles.h"
 #include "cli/cli.h"
+#include "core/bootstrap.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -37,7 +38,7 @@ static int add(struct cx_store *s, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct cx_partner p;
-	char uuid[CX_UUID_STRLEN];
+	char uuid[CX_UUID_STRLEN], err[512];
 	enum cx_store_status st;
 	int o;
 
@@ -63,9 +64,10 @@ static int add(struct cx_store *s, int argc, char **argv)
 	cx_strlcpy(p.code, argv[optind], sizeof(p.code));
 	snprintf(p.identity_id, sizeof(p.identity_id), "identity--%s", cx_uuid_v4(uuid));
 	p.created = cx_time_now_us();
-	if (s->begin(s, true) < 0 || (st = s->partner_add(s, &p)) < 0 || s->commit(s) < 0) {
-		s->rollback(s);
-		cx_cli_error("store: %s", s->error(s));
+	err[0] = '\0';
+	st = cx_partner_create(s, &p, err, sizeof(err));
+	if (st < 0) {
+		cx_cli_error("%s", err[0] ? err : s->error(s));
 		return CX_EXIT_NODE;
 	}
 	if (st == CX_STORE_NO_RESULT) {

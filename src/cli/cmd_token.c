@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +9,7 @@
 #include "util/time.h"
 
 static const char help[] =
-	"usage: cx token create USER [--name LABEL] [--expires-days N]\n"
+	"usage: cx token create USER [--name LABEL] [--expires-days N | --expires-seconds N]\n"
 	"       cx token list [USER]\n"
 	"       cx token disable ID\n"
 	"       cx token rotate ID\n"
@@ -16,7 +17,7 @@ static const char help[] =
 	"Manage API tokens (sent as 'Authorization: Bearer TOKEN'). create and rotate\n"
 	"print the new token once, on standard output; only its SHA-256 is kept.\n"
 	"rotate disables the token ID and creates a new one for the same user.\n"
-	"--expires-days: 1 to 3650 (default: never).\n"
+	"--expires-days: 1 to 3650; --expires-seconds: 1 to 315360000 (default: never).\n"
 	"\n"
 	"Exit codes: 0 done; 1 no such user or token; 2 usage; 3 node or store.\n";
 
@@ -46,6 +47,7 @@ static int create(struct cx_store *s, const char *user_name, const char *label, 
 	struct cx_token t;
 	char token[CX_TOKEN_STRLEN];
 	unsigned char hash[32];
+	json_t *detail;
 	enum cx_store_status st = s->user_get(s, user_name, &u);
 
 	if (st == CX_STORE_NO_RESULT) {
@@ -61,11 +63,17 @@ static int create(struct cx_store *s, const char *user_name, const char *label, 
 	cx_strlcpy(t.name, label ? label : "", sizeof(t.name));
 	t.created = cx_time_now_us();
 	t.expires = expires;
+	detail = json_pack("{s:s, s:s, s:s?}", "token", t.id, "user", u.name, "replaces",
+			   disable_id);
 	if (s->begin(s, true) < 0 || (disable_id && s->token_disable(s, disable_id) < 0) ||
-	    (st = s->token_add(s, &t, hash)) < 0 || s->commit(s) < 0) {
+	    (st = s->token_add(s, &t, hash)) < 0 ||
+	    cx_cli_audit(s, disable_id ? "token.rotate" : "token.create", detail) < 0 ||
+	    s->commit(s) < 0) {
+		json_decref(detail);
 		s->rollback(s);
 		goto store_error;
 	}
+	json_decref(detail);
 	puts(token);
 	fprintf(stderr, "token %s for %s: keep it now, it cannot be shown again\n", t.id,
 		u.name);
@@ -73,6 +81,20 @@ static int create(struct cx_store *s, const char *user_name, const char *label, 
 store_error:
 	cx_cli_error("store: %s", s->error(s));
 	return CX_EXIT_NODE;
+}
+
+static int disable_token(struct cx_store *s, const struct cx_token *t)
+{
+	json_t *detail = json_pack("{s:s, s:s}", "token", t->id, "user", t->user_name);
+	int r = 0;
+
+	if (s->begin(s, true) < 0 || s->token_disable(s, t->id) < 0 ||
+	    cx_cli_audit(s, "token.disable", detail) < 0 || s->commit(s) < 0) {
+		s->rollback(s);
+		r = -EIO;
+	}
+	json_decref(detail);
+	return r;
 }
 
 struct find_ctx {
@@ -97,11 +119,12 @@ int cx_cmd_token(struct cx_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
 		{"expires-days", required_argument, NULL, 'e'},
+		{"expires-seconds", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *label = NULL;
 	struct cx_store *s;
-	int64_t days = 0;
+	int64_t days = 0, seconds = 0;
 	int o, r;
 
 	if (argc < 2 || cx_cli_wants_help(argc, argv)) {
@@ -121,6 +144,8 @@ int cx_cmd_token(struct cx_cli *cli, int argc, char **argv)
 		if (o == 'n') {
 			label = optarg;
 		} else if (o == 'e' && cx_parse_i64(optarg, 1, 3650, &days) == 0) {
+			seconds = days * 86400;
+		} else if (o == 's' && cx_parse_i64(optarg, 1, 315360000, &seconds) == 0) {
 			continue;
 		} else {
 			cx_cli_error("token: bad option '%s' (--expires-days takes 1 to 3650): see "
@@ -141,7 +166,7 @@ int cx_cmd_token(struct cx_cli *cli, int argc, char **argv)
 		return CX_EXIT_NODE;
 	if (strcmp(argv[0], "create") == 0) {
 		r = create(s, argv[optind], label,
-			   days ? cx_time_now_us() + days * 86400 * (int64_t)1000000 : 0, NULL);
+			   seconds ? cx_time_now_us() + seconds * (int64_t)1000000 : 0, NULL);
 	} else if (strcmp(argv[0], "list") == 0) {
 		r = s->token_list(s, optind < argc ? argv[optind] : NULL, list_cb, NULL) < 0
 			    ? CX_EXIT_NODE
@@ -159,7 +184,7 @@ int cx_cmd_token(struct cx_cli *cli, int argc, char **argv)
 			r = CX_EXIT_FAILED;
 		} else if (strcmp(argv[0], "rotate") == 0) {
 			r = create(s, f.found.user_name, f.found.name, f.found.expires, f.found.id);
-		} else if (s->token_disable(s, f.found.id) < 0) {
+		} else if (disable_token(s, &f.found) < 0) {
 			cx_cli_error("store: %s", s->error(s));
 			r = CX_EXIT_NODE;
 		} else {

@@ -108,16 +108,26 @@ static int list_cb(void *arg, const struct cx_user *u)
 	return 0;
 }
 
-static int write_user(struct cx_store *s, struct cx_user *u, bool create)
+static int write_user(struct cx_store *s, struct cx_user *u, const char *action)
 {
 	enum cx_store_status st;
+	bool create = strcmp(action, "user.add") == 0;
+	char roles[128];
+	char cl[2] = {u->clearance, '\0'};
+	json_t *detail = json_pack("{s:s, s:s, s:s, s:s, s:b}", "user", u->name, "partner",
+				   u->partner, "roles", cx_roles_format(u->roles, roles, sizeof(roles)),
+				   "clearance", cl, "disabled", u->disabled);
 
 	if (s->begin(s, true) < 0 ||
-	    (st = create ? s->user_add(s, u) : s->user_update(s, u)) < 0 || s->commit(s) < 0) {
+	    (st = create ? s->user_add(s, u) : s->user_update(s, u)) < 0 ||
+	    (st != CX_STORE_NO_RESULT && cx_cli_audit(s, action, detail) < 0) ||
+	    s->commit(s) < 0) {
+		json_decref(detail);
 		s->rollback(s);
 		cx_cli_error("store: %s", s->error(s));
 		return CX_EXIT_NODE;
 	}
+	json_decref(detail);
 	if (st == CX_STORE_NO_RESULT) {
 		cx_cli_error(create ? "user %s exists: see 'cx user list'"
 				    : "no user %s: see 'cx user list'",
@@ -198,7 +208,7 @@ static int add(struct cx_store *s, int argc, char **argv)
 	u.created = cx_time_now_us();
 	if (!no_password && (r = hash_password(from_stdin, u.password_hash)) != CX_EXIT_OK)
 		return r;
-	r = write_user(s, &u, true);
+	r = write_user(s, &u, "user.add");
 	if (r == CX_EXIT_OK)
 		print_user(&u);
 	return r;
@@ -240,7 +250,12 @@ static int change(struct cx_store *s, const char *what, int argc, char **argv)
 		u.disabled = strcmp(what, "disable") == 0;
 	else if ((r = hash_password(from_stdin, u.password_hash)) != CX_EXIT_OK)
 		return r;
-	r = write_user(s, &u, false);
+	{
+		char action[32];
+
+		snprintf(action, sizeof(action), "user.%s", what);
+		r = write_user(s, &u, action);
+	}
 	if (r == CX_EXIT_OK)
 		print_user(&u);
 	return r;

@@ -22,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{"partner", cx_cmd_partner, "add, list and show partners"},
 	{"user", cx_cmd_user, "add, list, show, disable users and set passwords"},
 	{"token", cx_cmd_token, "create, list, disable and rotate API tokens"},
+	{"audit", cx_cmd_audit, "show and verify the tamper-evident audit trail"},
 	{"version", cx_cmd_version, "print the version of cx and its libraries"},
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/audit.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -131,4 +132,11 @@ int cx_cli_collection_find(struct cx_store *s, const char *id_or_alias,
 		return CX_EXIT_NODE;
 	}
 	return CX_EXIT_OK;
+}
+
+enum cx_store_status cx_cli_audit(struct cx_store *s, const char *action, const json_t *detail)
+{
+	struct cx_audit_entry e = {"operator", NULL, action, NULL, NULL, detail};
+
+	return cx_audit_append(s, &e);
 }

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/labels.h"
+#include "access/policy.h"
+#include "core/audit.h"
 #include "stix/jcs.h"
 #include "stix/validate.h"
 #include "util/buf.h"
@@ -13,6 +16,7 @@
 /* One object ready to store: the row points into `canon` and the input. */
 struct prepared {
 	size_t index;
+	const json_t *obj;
 	struct cx_object_row row;
 	char *canon;
 };
@@ -22,6 +26,8 @@ struct tx_ctx {
 	size_t n;
 	const struct cx_ingest_opts *opts;
 	struct cx_ingest_report *report;
+	json_t *audit_objects;
+	size_t conflicts;
 };
 
 const char *cx_ingest_status_name(enum cx_ingest_status st)
@@ -123,10 +129,71 @@ static int64_t time_or_zero(const json_t *o, const char *key)
 	return v ? us : 0;
 }
 
-/* Validate and canonicalise one object; on success fill p. */
-static int prepare(const json_t *obj, size_t index, size_t max_bytes, struct prepared *p,
-		   struct cx_stix_error *err)
+/* What labels need from the node, for one input: partners (by identity and
+ * by code) and marking definitions (earlier in the input, or stored). */
+struct resolver_ctx {
+	struct cx_store *s;
+	json_t *input_markings; /* id -> marking-definition of this input (borrowed values) */
+	json_t *stored_markings; /* id -> marking-definition loaded from the store (owned) */
+	json_t *owners;          /* identity id -> partner rowid */
+	json_t *bits;            /* code -> bit */
+};
+
+static int64_t owner_of(void *arg, const char *identity_id)
 {
+	struct resolver_ctx *r = arg;
+	json_t *cached = json_object_get(r->owners, identity_id);
+	struct cx_partner p;
+	int64_t rowid = 0;
+
+	if (cached)
+		return json_integer_value(cached);
+	if (r->s->partner_by_identity(r->s, identity_id, &p) == CX_STORE_OK)
+		rowid = p.rowid;
+	json_object_set_new(r->owners, identity_id, json_integer(rowid));
+	return rowid;
+}
+
+static uint64_t bit_of(void *arg, const char *code)
+{
+	struct resolver_ctx *r = arg;
+	json_t *cached = json_object_get(r->bits, code);
+	struct cx_partner p;
+	uint64_t bit = 0;
+
+	if (cached)
+		return (uint64_t)json_integer_value(cached);
+	if (r->s->partner_get(r->s, code, &p) == CX_STORE_OK)
+		bit = cx_partner_bit(p.rowid);
+	json_object_set_new(r->bits, code, json_integer((json_int_t)bit));
+	return bit;
+}
+
+static const json_t *marking(void *arg, const char *id)
+{
+	struct resolver_ctx *r = arg;
+	const json_t *m = json_object_get(r->input_markings, id);
+	struct cx_object_row row;
+	json_t *loaded;
+
+	if (m)
+		return m;
+	m = json_object_get(r->stored_markings, id);
+	if (m)
+		return json_is_null(m) ? NULL : m;
+	loaded = NULL;
+	if (strncmp(id, "marking-definition--", 20) == 0 &&
+	    r->s->object_latest(r->s, id, &row) == CX_STORE_OK)
+		loaded = json_loadb(row.json, row.json_len, 0, NULL);
+	json_object_set_new(r->stored_markings, id, loaded ? loaded : json_null());
+	return loaded;
+}
+
+/* Validate, label and canonicalise one object; on success fill p. */
+static int prepare(const json_t *obj, size_t index, size_t max_bytes,
+		   const struct cx_label_resolver *lr, struct prepared *p, struct cx_stix_error *err)
+{
+	struct cx_labels labels;
 	struct cx_buf canon;
 	int r;
 
@@ -134,6 +201,8 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes, struct pre
 		return cx_stix_error_set(err, "", CX_RULE_NOT_OBJECT,
 					 "every entry of objects must be a JSON object");
 	if (cx_stix_validate(obj, NULL, err) < 0)
+		return -EINVAL;
+	if (cx_labels_compute(obj, lr, &labels, err) < 0)
 		return -EINVAL;
 	cx_buf_init(&canon, max_bytes);
 	r = cx_jcs_append(&canon, obj);
@@ -149,6 +218,7 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes, struct pre
 					 "object cannot be written in canonical form");
 	}
 	p->index = index;
+	p->obj = obj;
 	p->row.id = json_string_value(json_object_get(obj, "id"));
 	p->row.type = json_string_value(json_object_get(obj, "type"));
 	p->row.spec_version = str_or(obj, "spec_version", "2.1");
@@ -158,26 +228,95 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes, struct pre
 	p->row.version = str_or(obj, "modified", str_or(obj, "created", ""));
 	p->row.created_by_ref = json_string_value(json_object_get(obj, "created_by_ref"));
 	p->row.revoked = json_is_true(json_object_get(obj, "revoked"));
+	p->row.owner = labels.owner;
+	p->row.tlp = (int)labels.tlp;
+	p->row.rel_mask = (int64_t)labels.rel_mask;
+	p->row.classification = labels.classification;
 	p->row.json_len = canon.len;
 	p->canon = cx_buf_steal(&canon, NULL);
 	p->row.json = p->canon;
 	return 0;
 }
 
-static enum cx_store_status store_all(struct cx_store *s, void *arg)
+/* Sovereign writes, inside the transaction: count the objects the writer
+ * may not store. */
+static enum cx_store_status check_writes(struct cx_store *s, struct tx_ctx *ctx, size_t *ret_bad)
 {
-	struct tx_ctx *ctx = arg;
-	size_t stored = 0, duplicate = 0;
+	size_t bad = 0;
 
 	for (size_t i = 0; i < ctx->n; i++) {
 		struct prepared *p = &ctx->items[i];
-		struct cx_ingest_item *item = &ctx->report->items[p->index];
+		struct cx_existing ex = {0};
 		enum cx_store_status st;
-		int64_t added = 0;
+		const char *rule;
 
-		st = s->object_put(s, &p->row, &added);
+		st = s->object_state(s, p->row.id, p->row.modified, &ex.owner, &ex.revoked,
+				     &ex.modified, &ex.same_version);
 		if (st < 0)
 			return st;
+		ex.exists = st == CX_STORE_OK;
+		rule = cx_access_check_write(ctx->opts->writer, ctx->opts->writer_identity, p->obj,
+					     p->row.modified, &ex);
+		if (rule) {
+			struct cx_ingest_item *item = &ctx->report->items[p->index];
+
+			item->status = CX_INGEST_REJECTED;
+			cx_stix_error_set(&item->err, "", rule, "%s",
+					  strcmp(rule, "role") == 0
+						  ? "writing needs the contributor or admin role"
+					  : strcmp(rule, "wrong-identity") == 0
+						  ? "created_by_ref must be your partner's identity"
+					  : strcmp(rule, "not-owner") == 0
+						  ? "only the owner's partner may version or revoke it"
+					  : strcmp(rule, "unrevoke") == 0
+						  ? "a revoked object cannot be un-revoked"
+						  : "marking definitions cannot be versioned");
+			bad++;
+		}
+	}
+	*ret_bad = bad;
+	return CX_STORE_OK;
+}
+
+static enum cx_store_status store_all(struct cx_store *s, void *arg)
+{
+	struct tx_ctx *ctx = arg;
+	size_t stored = 0, duplicate = 0, conflicts = 0;
+	enum cx_store_status st;
+
+	if (ctx->opts->writer) {
+		size_t bad = 0;
+
+		st = check_writes(s, ctx, &bad);
+		if (st < 0)
+			return st;
+		ctx->report->violations = bad;
+		if (bad) {
+			return CX_STORE_HARD_ERROR; /* roll back: nothing is stored */
+		}
+	}
+	json_array_clear(ctx->audit_objects);
+	for (size_t i = 0; i < ctx->n; i++) {
+		struct prepared *p = &ctx->items[i];
+		struct cx_ingest_item *item = &ctx->report->items[p->index];
+		int64_t added = 0;
+		bool conflict = false;
+
+		st = s->object_put(s, &p->row, &added, &conflict);
+		if (st < 0)
+			return st;
+		if (conflict) {
+			bool md = strcmp(p->row.type, "marking-definition") == 0;
+
+			item->status = CX_INGEST_REJECTED;
+			cx_stix_error_set(&item->err, "", md ? CX_RULE_IMMUTABLE : CX_RULE_CONFLICT,
+					  md ? "a marking definition with this id holds other "
+					       "content; marking definitions never change"
+					     : "this id and version are stored with other content; "
+					       "a change needs a new modified timestamp");
+			conflicts++;
+			continue;
+		}
 		if (ctx->opts->collection) {
 			enum cx_store_status c = s->collection_add_object(
 				s, ctx->opts->collection, p->row.id, p->row.modified, &added);
@@ -187,15 +326,36 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 		}
 		item->status = st == CX_STORE_OK ? CX_INGEST_STORED : CX_INGEST_DUPLICATE;
 		item->date_added = added;
-		if (st == CX_STORE_OK)
+		if (st == CX_STORE_OK) {
 			stored++;
-		else
+			json_array_append_new(ctx->audit_objects,
+					      json_pack("{s:s, s:s}", "id", p->row.id, "version",
+							p->row.version));
+		} else {
 			duplicate++;
+		}
 		if (ctx->opts->progress && (i + 1) % 1000 == 0)
 			ctx->opts->progress(ctx->opts->progress_arg, "storing", i + 1, ctx->n);
 	}
+	if (ctx->opts->actor) {
+		json_t *detail = json_pack("{s:I, s:I, s:I}", "stored", (json_int_t)stored,
+					   "duplicate", (json_int_t)duplicate, "rejected",
+					   (json_int_t)(ctx->report->rejected + conflicts));
+		struct cx_audit_entry e = {ctx->opts->actor, ctx->opts->actor_partner,
+					   ctx->opts->action, ctx->opts->request,
+					   ctx->audit_objects, detail};
+
+		if (ctx->opts->collection)
+			json_object_set_new(detail, "collection",
+					    json_integer(ctx->opts->collection));
+		st = cx_audit_append(s, &e);
+		json_decref(detail);
+		if (st < 0)
+			return st;
+	}
 	ctx->report->stored = stored;
 	ctx->report->duplicate = duplicate;
+	ctx->conflicts = conflicts;
 	return CX_STORE_OK;
 }
 
@@ -209,6 +369,8 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 	struct prepared *items;
 	struct tx_ctx ctx;
 	enum cx_store_status st = CX_STORE_NO_RESULT;
+	struct resolver_ctx rctx;
+	struct cx_label_resolver lr = {owner_of, bit_of, marking, &rctx};
 
 	if (!opts)
 		opts = &no_opts;
@@ -223,13 +385,25 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 		return CX_STORE_HARD_ERROR;
 	}
 	ret->count = n;
+	rctx.s = s;
+	rctx.input_markings = json_object();
+	rctx.stored_markings = json_object();
+	rctx.owners = json_object();
+	rctx.bits = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const json_t *obj = json_array_get(objects, i);
+		const char *id = json_string_value(json_object_get(obj, "id"));
+
+		if (id && strncmp(id, "marking-definition--", 20) == 0)
+			json_object_set(rctx.input_markings, id, (json_t *)obj);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const json_t *obj = json_array_get(objects, i);
 		struct cx_ingest_item *item = &ret->items[i];
 		const char *id = json_string_value(json_object_get(obj, "id"));
 
 		cx_stix_error_clear(&item->err);
-		if (prepare(obj, i, max_bytes, &items[k], &item->err) < 0) {
+		if (prepare(obj, i, max_bytes, &lr, &items[k], &item->err) < 0) {
 			item->status = CX_INGEST_REJECTED;
 			if (id && !item->err.id[0])
 				cx_stix_error_set_id(&item->err, id);
@@ -241,24 +415,43 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 		if (opts->progress && (i + 1) % 1000 == 0)
 			opts->progress(opts->progress_arg, "validating", i + 1, n);
 	}
-	if (k > 0) {
+	if (k > 0 || opts->actor) {
 		ctx.items = items;
 		ctx.n = k;
 		ctx.opts = opts;
 		ctx.report = ret;
+		ctx.conflicts = 0;
+		ctx.audit_objects = json_array();
 		st = cx_store_run(s, true, store_all, &ctx);
-		if (st >= 0 && opts->progress)
+		json_decref(ctx.audit_objects);
+		if (st >= 0)
+			ret->rejected += ctx.conflicts;
+		if (st >= 0 && opts->progress && k)
 			opts->progress(opts->progress_arg, "storing", k, k);
 	}
 	if (st < 0) {
-		/* Nothing was stored: the transaction rolled back. */
+		/* Nothing was stored: the transaction rolled back. Objects that
+		 * broke no rule are reported rejected too, without a rule. */
 		ret->stored = ret->duplicate = 0;
-		for (size_t i = 0; i < k; i++)
-			ret->items[items[i].index].status = CX_INGEST_REJECTED;
+		for (size_t i = 0; i < k; i++) {
+			struct cx_ingest_item *item = &ret->items[items[i].index];
+
+			if (item->status == CX_INGEST_REJECTED && ret->violations)
+				continue;
+			item->status = CX_INGEST_REJECTED;
+			cx_stix_error_set(&item->err, "", "",
+					  ret->violations ? "not stored: other objects of this input "
+							    "break the write rules"
+							  : "not stored: the store failed");
+		}
 	}
 	for (size_t i = 0; i < k; i++)
 		free(items[i].canon);
 	free(items);
+	json_decref(rctx.input_markings);
+	json_decref(rctx.stored_markings);
+	json_decref(rctx.owners);
+	json_decref(rctx.bits);
 	return st;
 }
 

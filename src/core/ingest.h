@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "access/principal.h"
 #include "stix/error.h"
 #include "store/store.h"
 
@@ -29,11 +30,18 @@ struct cx_ingest_report {
 	struct cx_ingest_item *items; /* one per input object, in input order */
 	size_t count;
 	size_t stored, duplicate, rejected;
+	size_t violations; /* objects refused by the write rules: then nothing was stored */
 };
 
 struct cx_ingest_opts {
 	int64_t collection;      /* rowid of a collection to add every accepted object to; 0: none */
 	size_t max_object_bytes; /* 0: CX_INGEST_MAX_OBJECT_BYTES */
+	/* Apply the sovereign-write rules for this principal (NULL: an operator
+	 * path, no rules); writer_identity is its partner's identity id. */
+	const struct cx_principal *writer;
+	const char *writer_identity;
+	/* The audit entry written in the same transaction (actor NULL: none). */
+	const char *actor, *actor_partner, *action, *request;
 	/* Called now and then with objects processed so far; may be NULL. */
 	void (*progress)(void *arg, const char *phase, size_t done, size_t total);
 	void *progress_arg;
@@ -48,10 +56,12 @@ int cx_ingest_parse(const char *text, size_t len, unsigned flags, json_t **ret_o
 		    char *err, size_t errlen);
 #define CX_INGEST_ENVELOPE_ONLY 1u /* flags: refuse a bundle (TAXII wants envelopes) */
 
-/* Validate, canonicalise and store objects. Fills *ret (release with
- * cx_ingest_report_release) and returns the transaction's status:
+/* Validate, label, canonicalise and store objects. Fills *ret (release
+ * with cx_ingest_report_release) and returns the transaction's status:
  * CX_STORE_OK / CX_STORE_NO_RESULT on success, negative when nothing was
- * stored because the store failed (then s->error() says why). */
+ * stored: the store failed (s->error() says why), or, with ret->violations
+ * set, the write rules refused objects (each such item is rejected with the
+ * rule's name as its rule). */
 enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects,
 				       const struct cx_ingest_opts *opts,
 				       struct cx_ingest_report *ret);

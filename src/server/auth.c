@@ -6,7 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "access/credentials.h"
+#include "core/audit.h"
 #include "server/server.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -15,7 +19,8 @@
 #define CACHE_SLOTS 512
 #define CACHE_TTL_US (300ll * 1000000)
 #define THROTTLE_FAILURES 5
-#define THROTTLE_WINDOW_US (60ll * 1000000)
+#define THROTTLE_FORGET_US (15ll * 60 * 1000000) /* a quiet quarter hour clears */
+#define THROTTLE_MAX_BLOCK_US (15ll * 60 * 1000000)
 #define MAX_CREDENTIALS 512
 
 struct job {
@@ -29,10 +34,14 @@ struct cache_slot {
 	int64_t expires;
 };
 
+/* Failed logins of one user name or one client address. After
+ * THROTTLE_FAILURES failures each further one doubles the time during which
+ * that name or address is refused without even checking (up to 15 min). */
 struct throttle_slot {
-	char name[65];
+	char key[72];
 	int failures;
-	int64_t window_start;
+	int64_t last_failure;
+	int64_t blocked_until;
 };
 
 struct cx_auth {
@@ -106,25 +115,77 @@ static void cache_key(struct cx_auth *a, const char *name, const char *pw, size_
 	crypto_generichash_final(&st, out, 32);
 }
 
-/* True when the user name has failed too often lately (lock held). */
-static bool throttled(struct cx_auth *a, const char *name, int64_t now)
+static struct throttle_slot *throttle_slot(struct cx_auth *a, const char *key)
 {
-	struct throttle_slot *t = &a->throttle[name_slot(name)];
-
-	return strcmp(t->name, name) == 0 && t->failures >= THROTTLE_FAILURES &&
-	       now - t->window_start < THROTTLE_WINDOW_US;
+	return &a->throttle[name_slot(key)];
 }
 
-static void note_failure(struct cx_auth *a, const char *name, int64_t now)
+/* True when key (a user name or "@address") is refused for now (lock held). */
+static bool throttled(struct cx_auth *a, const char *key, int64_t now)
 {
-	struct throttle_slot *t = &a->throttle[name_slot(name)];
+	struct throttle_slot *t = throttle_slot(a, key);
 
-	if (strcmp(t->name, name) != 0 || now - t->window_start >= THROTTLE_WINDOW_US) {
-		cx_strlcpy(t->name, name, sizeof(t->name));
+	return strcmp(t->key, key) == 0 && t->blocked_until > now;
+}
+
+static void note_failure(struct cx_auth *a, const char *key, int64_t now)
+{
+	struct throttle_slot *t = throttle_slot(a, key);
+
+	if (strcmp(t->key, key) != 0 || now - t->last_failure > THROTTLE_FORGET_US) {
+		cx_strlcpy(t->key, key, sizeof(t->key));
 		t->failures = 0;
-		t->window_start = now;
+		t->blocked_until = 0;
 	}
 	t->failures++;
+	t->last_failure = now;
+	if (t->failures >= THROTTLE_FAILURES) {
+		int shift = t->failures - THROTTLE_FAILURES;
+		int64_t block = 1000000ll << (shift < 10 ? shift : 10);
+
+		t->blocked_until = now + (block < THROTTLE_MAX_BLOCK_US ? block : THROTTLE_MAX_BLOCK_US);
+	}
+}
+
+static void note_success(struct cx_auth *a, const char *key)
+{
+	struct throttle_slot *t = throttle_slot(a, key);
+
+	if (strcmp(t->key, key) == 0)
+		memset(t, 0, sizeof(*t));
+}
+
+/* "@" and the client's address, the throttle key of where a login came from. */
+static void address_key(struct cx_request *req, char out[72])
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "unknown";
+
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip,
+				  sizeof(ip));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip,
+				  sizeof(ip));
+	}
+	snprintf(out, 72, "@%s", ip);
+}
+
+static void audit_login(struct cx_auth *a, struct cx_request *req, const char *name,
+			const char *partner, bool ok, const char *address)
+{
+	struct cx_store *s = cx_server_store(a->srv);
+	json_t *detail = json_pack("{s:s}", "address", address + 1);
+	struct cx_audit_entry e = {name, partner, ok ? "login" : "login.failed", req->id, NULL,
+				   detail};
+
+	if (!s || cx_audit_record(s, &e) < 0)
+		cx_log(CX_LOG_ERROR, req->id, "login not audited", NULL);
+	json_decref(detail);
 }
 
 /* Finish a Basic login from a known user row: must be enabled. */
@@ -146,6 +207,7 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 	struct cx_user u;
 	enum cx_store_status st = CX_STORE_NO_RESULT;
 	unsigned char key[32];
+	char addr[72];
 	int pwlen;
 	bool ok;
 
@@ -163,6 +225,9 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 		cx_password_verify(a->dummy_hash, pw, (size_t)pwlen);
 		ok = false;
 	}
+	if (ok && u.disabled)
+		ok = false;
+	address_key(req, addr);
 	pthread_mutex_lock(&a->lock);
 	if (ok) {
 		struct cache_slot *slot;
@@ -172,15 +237,18 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 		memcpy(slot->key, key, sizeof(key));
 		cx_strlcpy(slot->name, buf, sizeof(slot->name));
 		slot->expires = cx_time_mono_us() + CACHE_TTL_US;
+		note_success(a, buf);
 	} else {
 		note_failure(a, buf, cx_time_mono_us());
+		note_failure(a, addr, cx_time_mono_us());
 	}
 	pthread_mutex_unlock(&a->lock);
+	audit_login(a, req, buf, st == CX_STORE_OK ? u.partner : NULL, ok, addr);
+	if (!ok)
+		cx_log(CX_LOG_WARN, req->id, "login failed", " user=%s %s", buf, addr);
 	sodium_memzero(buf, sizeof(buf));
-	if (!ok) {
-		cx_log(CX_LOG_WARN, req->id, "login failed", NULL);
+	if (!ok)
 		return CX_AUTH_FAILED;
-	}
 	return user_ok(req, &u);
 }
 
@@ -239,7 +307,7 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
 	unsigned char key[32];
 	int pwlen;
 	struct job *j;
-	char name[65] = "";
+	char name[65] = "", addr[72];
 	int64_t now = cx_time_mono_us();
 	bool cached = false, blocked;
 
@@ -271,7 +339,8 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
 			cx_strlcpy(name, slot->name, sizeof(name));
 		}
 	}
-	blocked = !cached && throttled(a, buf, now);
+	address_key(req, addr);
+	blocked = !cached && (throttled(a, buf, now) || throttled(a, addr, now));
 	pthread_mutex_unlock(&a->lock);
 	sodium_memzero(buf, sizeof(buf));
 	if (cached) {

@@ -9,6 +9,7 @@
 
 const struct cx_route cx_routes[] = {
 	{"GET", "/healthz", cx_handle_healthz, NO_BODY, NULL},
+	{"GET", "/schemas/releasability.json", cx_handle_schema_releasability, NO_BODY, NULL},
 
 	/* TAXII 2.1 */
 	{"GET", "/taxii2/", cx_taxii_discovery, NO_BODY, TAXII},

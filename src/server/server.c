@@ -45,6 +45,18 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 		s->close(s);
 		return -EIO;
 	}
+	if (cfg->partner[0]) {
+		struct cx_partner p;
+
+		if (s->partner_get(s, cfg->partner, &p) != CX_STORE_OK) {
+			snprintf(err, errlen, "node.partner %s is not a partner of this node: add it "
+					      "with 'cx partner add' or fix cx.ini",
+				 cfg->partner);
+			s->close(s);
+			return -ENOENT;
+		}
+		srv->home_partner = p.rowid;
+	}
 	s->close(s);
 	if (pthread_key_create(&srv->store_key, close_store) != 0) {
 		snprintf(err, errlen, "cannot create thread key");

@@ -20,6 +20,7 @@ struct cx_server {
 	struct cx_auth *auth;
 	unsigned char next_key[32]; /* signs TAXII next tokens */
 	char *tls_cert, *tls_key;   /* PEM texts when serving HTTPS */
+	int64_t home_partner;       /* rowid of [node] partner; 0 when unset */
 	int64_t started_us;
 };
 
@@ -41,5 +42,6 @@ extern const size_t cx_routes_count;
 
 /* Handlers. */
 enum MHD_Result cx_handle_healthz(struct cx_request *req);
+enum MHD_Result cx_handle_schema_releasability(struct cx_request *req);
 
 #endif

@@ -32,6 +32,10 @@
 #define CX_RULE_FORMAT "invalid-format"           /* hash, URL, MAC, IP, language tag ... */
 #define CX_RULE_DEPTH "too-deep"                  /* nesting past the limit */
 #define CX_RULE_SIZE "too-large"                  /* string, list or object too large */
+#define CX_RULE_UNKNOWN_MARKING "unknown-marking" /* marking ref the node does not know */
+#define CX_RULE_MARKING "invalid-marking"         /* a releasability marking that is malformed */
+#define CX_RULE_CONFLICT "version-conflict"       /* same id and version, other content */
+#define CX_RULE_IMMUTABLE "immutable"             /* marking definitions never change */
 
 struct cx_stix_error {
 	char id[300];

@@ -761,6 +761,35 @@ static bool ip_or_cidr(const char *s)
 	return n > 0 && s[n] == '\0' && v <= max;
 }
 
+/* The type of a constant as a set compares it: integers and floats are both
+ * numbers, which one property can hold. */
+static const char *const_type(enum cx_pattern_const_kind k)
+{
+	static const char *const names[] = {
+	    [CX_PATTERN_CONST_STRING] = "string",       [CX_PATTERN_CONST_INT] = "number",
+	    [CX_PATTERN_CONST_FLOAT] = "number",        [CX_PATTERN_CONST_BOOL] = "boolean",
+	    [CX_PATTERN_CONST_BINARY] = "binary",       [CX_PATTERN_CONST_HEX] = "hex",
+	    [CX_PATTERN_CONST_TIMESTAMP] = "timestamp",
+	};
+
+	return names[k];
+}
+
+/* Section 9 requires the constants of a set to share one type: an object
+ * path compared with IN holds values of a single type, so a constant of
+ * another type could never match and betrays a mistake. */
+static int check_set_types(struct parser *p, const struct cx_pattern_node *n)
+{
+	const struct cx_pattern_const *first = &n->values[0], *last = &n->values[n->n_values - 1];
+
+	if (strcmp(const_type(first->kind), const_type(last->kind)) == 0)
+		return 0;
+	return fail(p, last->offset,
+	            "expected every constant in the set after IN to be a %s like the first, "
+	            "not a %s",
+	            const_type(first->kind), const_type(last->kind));
+}
+
 /* What follows the operator: the constant types each operator accepts. */
 static int parse_operand(struct parser *p, struct cx_pattern_node *n)
 {
@@ -775,6 +804,8 @@ static int parse_operand(struct parser *p, struct cx_pattern_node *n)
 			return next(p);
 		while (!rc) {
 			rc = push_const(p, n, "expected a constant in the set after IN");
+			if (!rc)
+				rc = check_set_types(p, n);
 			if (!rc && !at(p, T_COMMA))
 				return expect(p, T_RPAREN,
 				              "expected ',' or ')' in the set after IN");
@@ -1058,6 +1089,32 @@ static int parse_qualifier(struct parser *p, struct cx_pattern_node *n)
 	return 0;
 }
 
+/* A qualifier constrains the observation expression it follows: one time
+ * window (WITHIN), one count (REPEATS) or one time range (START/STOP). Two of
+ * one kind in a single run of qualifiers ("[a] WITHIN 5 SECONDS WITHIN 10
+ * SECONDS") give that one constraint two values, which section 9 gives no
+ * meaning; qualifying again means parenthesising the qualified expression
+ * first. The last qualifier of n is checked against those from index first,
+ * the ones of this run. */
+static int check_repeated_qualifier(struct parser *p, const struct cx_pattern_node *n, size_t first)
+{
+	static const char *const names[] = {
+	    [CX_PATTERN_QUAL_WITHIN] = "WITHIN",
+	    [CX_PATTERN_QUAL_REPEATS] = "REPEATS",
+	    [CX_PATTERN_QUAL_START_STOP] = "START/STOP",
+	};
+	const struct cx_pattern_qualifier *last = &n->quals[n->n_quals - 1];
+
+	for (size_t i = first; i + 1 < n->n_quals; i++)
+		if (n->quals[i].kind == last->kind)
+			return fail(p, last->offset,
+			            "expected at most one %s qualifier on an observation "
+			            "expression; parenthesise the qualified expression to "
+			            "qualify it again",
+			            names[last->kind]);
+	return 0;
+}
+
 static int parse_obs_fb(struct parser *p, struct cx_pattern_node **ret);
 
 /* '[' cmp-or ']' or '(' obs-fb ')', then any qualifiers. */
@@ -1065,6 +1122,7 @@ static int parse_obs_qualified(struct parser *p, struct cx_pattern_node **ret)
 {
 	struct cx_pattern_node *n = NULL, *inner = NULL;
 	struct type_set types = {NULL, 0};
+	size_t first;
 	int rc;
 
 	if (at(p, T_LBRACK)) {
@@ -1094,8 +1152,13 @@ static int parse_obs_qualified(struct parser *p, struct cx_pattern_node **ret)
 	} else {
 		return fail_tok(p, "expected '[' or '(' to start an observation expression");
 	}
-	while (!rc && (at(p, T_WITHIN) || at(p, T_REPEATS) || at(p, T_START) || at(p, T_STOP)))
+	/* A parenthesised expression may carry qualifiers of its own already. */
+	first = rc ? 0 : n->n_quals;
+	while (!rc && (at(p, T_WITHIN) || at(p, T_REPEATS) || at(p, T_START) || at(p, T_STOP))) {
 		rc = parse_qualifier(p, n);
+		if (!rc)
+			rc = check_repeated_qualifier(p, n, first);
+	}
 	if (rc) {
 		node_free(n);
 		return rc;

@@ -5,11 +5,13 @@
  * Besides the grammar, the parser enforces what part 9 requires of a valid
  * pattern: object type name syntax, the constant types each operator takes
  * (no booleans with <, <=, >, >=; strings only with LIKE, MATCHES, ISSUBSET
- * and ISSUPERSET, the last two holding an IP address or CIDR block), valid
- * string escapes, even hex, padded base64, RFC 3339 UTC timestamps, positive
- * WITHIN and REPEATS counts, STOP later than START, and that the operands of
- * an AND inside one observation expression can be met by a single object
- * type. Keywords are case-sensitive, as in the grammar.
+ * and ISSUPERSET, the last two holding an IP address or CIDR block), one
+ * type for all the constants of an IN set (integers and floats counting as
+ * one), valid string escapes, even hex, padded base64, RFC 3339 UTC
+ * timestamps, positive WITHIN and REPEATS counts, STOP later than START, at
+ * most one qualifier of each kind in one run of qualifiers, and that the
+ * operands of an AND inside one observation expression can be met by a
+ * single object type. Keywords are case-sensitive, as in the grammar.
  *
  * The tree is read through the public structs below; nothing in it may be
  * modified by callers. Every string in it is NUL-terminated. */

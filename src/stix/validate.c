@@ -563,6 +563,29 @@ static bool in_list(const char *const *names, const char *s)
 	return names && cx_vocab_has(names, s);
 }
 
+/* Property names STIX keeps for itself, which no predefined object may carry
+ * as a custom property. STIX 2.0 reserved severity, action, usernames,
+ * phone_numbers, addresses and the *_precision names for future use, and the
+ * OASIS JSON schemas still refuse them on every SDO and SRO; STIX 2.1 keeps
+ * action reserved on course-of-action (whose table reports it the same
+ * way). The singular username and phone_number are refused too: no
+ * predefined type defines them, and this node treats them as the same
+ * reservation. */
+static const char *const reserved_names[] = {
+    "action",
+    "addresses",
+    "first_seen_precision",
+    "last_seen_precision",
+    "phone_number",
+    "phone_numbers",
+    "severity",
+    "username",
+    "usernames",
+    "valid_from_precision",
+    "valid_until_precision",
+    NULL,
+};
+
 int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
                     const char *const *names, struct cx_stix_error *err)
 {
@@ -590,6 +613,12 @@ int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
 			return cx_v_fail(err, path, NULL, CX_RULE_PROPERTY_NAME,
 			                 "custom property names must be 3-250 characters of a-z, "
 			                 "0-9 and underscore, beginning with a letter");
+		/* Custom types define their own names; nested structures (kind
+		 * unknown) are not objects. */
+		if (kind != CX_STIX_UNKNOWN && cx_vocab_has(reserved_names, k) &&
+		    cx_stix_kind_of(type) != CX_STIX_UNKNOWN)
+			return cx_v_fail(err, path, NULL, CX_RULE_FORBIDDEN,
+			                 "%s is a reserved property name and must not be used", k);
 		if (json_is_null(v))
 			return cx_v_fail(err, path, NULL, CX_RULE_TYPE, "%s must not be null", k);
 		if (json_is_array(v) && json_array_size(v) == 0)
@@ -670,7 +699,7 @@ static int check_prop(const json_t *o, const char *at, const struct cx_v_prop *p
 	case CX_VP_RESERVED:
 		if (json_object_get(o, p->name))
 			return cx_v_fail(err, at, p->name, CX_RULE_FORBIDDEN,
-			                 "%s is reserved by STIX 2.1 and must not be used",
+			                 "%s is a reserved property name and must not be used",
 			                 p->name);
 		return 0;
 	}

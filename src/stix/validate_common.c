@@ -103,6 +103,11 @@ static bool is_hex(char c)
 	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+static bool is_hex_lower(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
 bool cx_v_type_name_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -294,6 +299,11 @@ int cx_v_integer(const json_t *o, const char *at, const char *key, unsigned flag
 
 	if (r < 0 || !v)
 		return r;
+	/* No STIX integer lies outside the range a JSON number holds exactly. */
+	if (min < CX_V_INT_MIN)
+		min = CX_V_INT_MIN;
+	if (max > CX_V_INT_MAX)
+		max = CX_V_INT_MAX;
 	i = json_integer_value(v);
 	if (i < min || i > max)
 		return cx_v_fail(err, at, key, CX_RULE_RANGE,
@@ -581,6 +591,15 @@ static bool all_hex(const char *s, size_t n)
 	return true;
 }
 
+static bool all_hex_lower(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!is_hex_lower(s[i]))
+			return false;
+	}
+	return true;
+}
+
 static bool base64_char(char c)
 {
 	return is_alnum(c) || c == '+' || c == '/';
@@ -672,7 +691,14 @@ int cx_v_hashes(const json_t *o, const char *at, const char *key, unsigned flags
 		const char *algo = json_object_iter_key(it);
 		const char *value = json_string_value(json_object_iter_value(it));
 
-		r = cx_v_hash_value(algo, value, cx_v_path(path, sizeof(path), base, algo), err);
+		cx_v_path(path, sizeof(path), base, algo);
+		/* Every hash-algorithm-ov name is at least 3 characters long, and so
+		 * must a custom one be (STIX 2.1 section 2.7); the dictionary check
+		 * above caps them at 250. */
+		if (strlen(algo) < 3)
+			return cx_v_fail(err, path, NULL, CX_RULE_PROPERTY_NAME,
+			                 "hash algorithm names are 3-250 characters long");
+		r = cx_v_hash_value(algo, value, path, err);
 		if (r < 0)
 			return r;
 	}
@@ -750,9 +776,12 @@ int cx_v_hex(const json_t *o, const char *at, const char *key, unsigned flags,
 
 	if (r < 0 || !s)
 		return r;
-	if (strlen(s) % 2 != 0 || !all_hex(s, strlen(s)))
+	/* STIX 2.1 section 2.8: the digits 0-9 and the lower-case letters a-f. */
+	if (strlen(s) % 2 != 0 || !all_hex_lower(s, strlen(s)))
 		return cx_v_fail(err, at, key, CX_RULE_FORMAT,
-		                 "%s must be an even number of hexadecimal digits", key);
+		                 "%s must be an even number of hexadecimal digits 0-9 and a-f "
+		                 "(lower case)",
+		                 key);
 	return 0;
 }
 

@@ -36,6 +36,11 @@
 #define CX_V_NONEMPTY (1u << 1) /* strings: "" is CX_RULE_EMPTY */
 #define CX_V_MILLIS (1u << 2)   /* timestamps: at least 3 fractional digits */
 
+/* The integer range of STIX 2.1 (section 2.10): [-(2^53)+1, (2^53)-1], what a
+ * JSON number holds exactly. */
+#define CX_V_INT_MAX ((json_int_t)9007199254740991LL)
+#define CX_V_INT_MIN (-CX_V_INT_MAX)
+
 /* ---- Entry points implemented in validate_sco.c ---------------------------
  *
  * cx_stix_validate() calls cx_stix_validate_sco_type() for every type for
@@ -112,8 +117,10 @@ int cx_v_string(const json_t *o, const char *at, const char *key, unsigned flags
                 struct cx_stix_error *err);
 int cx_v_boolean(const json_t *o, const char *at, const char *key, unsigned flags,
                  struct cx_stix_error *err);
-/* A JSON integer in [min, max], else CX_RULE_TYPE or CX_RULE_RANGE. *ret is
- * left untouched when the property is absent. */
+/* A JSON integer in [min, max], else CX_RULE_TYPE or CX_RULE_RANGE. The
+ * bounds are narrowed to [CX_V_INT_MIN, CX_V_INT_MAX], so LLONG_MIN and
+ * LLONG_MAX mean "any STIX integer". *ret is left untouched when the property
+ * is absent. */
 int cx_v_integer(const json_t *o, const char *at, const char *key, unsigned flags, json_int_t min,
                  json_int_t max, json_int_t *ret, struct cx_stix_error *err);
 /* A JSON number (integer or real) in [min, max]. */
@@ -187,8 +194,8 @@ int cx_v_ref_list(const json_t *o, const char *at, const char *key, unsigned fla
  * case, hyphens and underscores, so "sha256" counts as SHA-256) must have
  * values in that algorithm's format (hex of the right length, SSDEEP/TLSH
  * form) else CX_RULE_FORMAT at "at.key.<ALGO>"; other keys are custom
- * algorithm names (dictionary key syntax, at most 250 characters) with any
- * string value. */
+ * algorithm names (dictionary key syntax, 3-250 characters, else
+ * CX_RULE_PROPERTY_NAME) with any string value. */
 int cx_v_hashes(const json_t *o, const char *at, const char *key, unsigned flags,
                 struct cx_stix_error *err);
 /* Check one hash value for algorithm name algo at `path`. */
@@ -201,7 +208,8 @@ int cx_v_url(const json_t *o, const char *at, const char *key, unsigned flags,
 /* Base64 (RFC 4648 section 4, with padding) for the `binary` type. */
 int cx_v_binary(const json_t *o, const char *at, const char *key, unsigned flags,
                 struct cx_stix_error *err);
-/* Hexadecimal with an even number of digits for the `hex` type. */
+/* The `hex` type: an even number of the digits 0-9 and a-f (lower case
+ * only, as STIX 2.1 section 2.8 requires). */
 int cx_v_hex(const json_t *o, const char *at, const char *key, unsigned flags,
              struct cx_stix_error *err);
 /* An RFC 5646 language tag (syntax only) for `lang` and language-content. */
@@ -222,7 +230,9 @@ int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err);
  * syntax (CX_RULE_PROPERTY_NAME), must not be null (CX_RULE_TYPE) or an empty
  * list (CX_RULE_EMPTY), and must not be the name
  * of a common property that `kind` does not allow (CX_RULE_FORBIDDEN; e.g.
- * `created` on an SCO). */
+ * `created` on an SCO). On a predefined object type (not a custom one, whose
+ * definition may use any name, nor a nested structure) it must not be a
+ * reserved property name either (CX_RULE_FORBIDDEN; see validate.c). */
 int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
                     const char *const *names, struct cx_stix_error *err);
 

@@ -44,7 +44,7 @@ enum kind {
 	K_DICT_STRING,
 	K_DICT_INT,
 	K_DICT_SCALAR,  /* dictionary of integers or strings */
-	K_DICT_STRINGS, /* dictionary of strings or non-empty lists of strings */
+	K_DICT_STRINGS, /* dictionary of non-empty lists of strings */
 	K_ENUM,         /* closed vocabulary `set` */
 	K_OPEN,         /* open vocabulary: any non-empty string */
 	K_FORMAT,       /* string accepted by `format`; any string once defanged */
@@ -380,12 +380,16 @@ static int mime_part_rules(const json_t *o, const char *at, struct cx_stix_error
 	return 0;
 }
 
-/* Section 6.7: a file is known by its hashes or its name. */
+/* Section 6.7: a file is known by its hashes or its name; name_enc is the
+ * observed encoding of that name, so it says nothing without one. */
 static int file_rules(const json_t *o, const char *at, struct cx_stix_error *err)
 {
 	if (!has(o, "hashes") && !has(o, "name"))
 		return cx_v_fail(err, at, "hashes", CX_RULE_REQUIRED,
 		                 "a file needs hashes or name");
+	if (has(o, "name_enc") && !has(o, "name"))
+		return cx_v_fail(err, at, "name_enc", CX_RULE_DEPENDENCY,
+		                 "name_enc is the encoding of name and needs it");
 	return 0;
 }
 
@@ -751,12 +755,12 @@ static int check_langs(const json_t *o, const char *at, const struct prop *p,
 	return 0;
 }
 
-/* Dictionaries whose values the generic check cannot express: integers or
- * strings (EXIF tags, IPFIX elements), or header fields. For the latter the
- * text says each value MUST be a list of strings (a field may repeat), yet
- * the specification's own examples (email-message, http-request-ext) give
- * plain strings; both forms are accepted so that those examples, and the
- * producers that follow them, validate. */
+/* Dictionaries whose values the generic check cannot express: integers
+ * (socket options), integers or strings (EXIF tags, IPFIX elements), whose
+ * integers keep to the STIX integer range, or header fields. Each header
+ * field value MUST be a list of strings, as a field may repeat (sections
+ * 6.6 and 6.12.1); errata 01 corrected the examples of the specification
+ * that printed plain strings. */
 static int check_dict(const json_t *o, const char *at, const struct prop *p,
                       struct cx_stix_error *err)
 {
@@ -772,16 +776,15 @@ static int check_dict(const json_t *o, const char *at, const struct prop *p,
 		const char *k = json_object_iter_key(it);
 		const json_t *v = json_object_iter_value(it);
 
-		if (p->kind == K_DICT_STRINGS) {
-			if (json_is_string(v))
-				continue;
+		if (p->kind == K_DICT_STRINGS)
 			r = cx_v_string_list(dict, base, k, 0, err);
-			if (r < 0)
-				return r;
-		} else if (!json_is_string(v) && !json_is_integer(v)) {
-			return cx_v_fail(err, base, k, CX_RULE_TYPE,
-			                 "values of %s must be integers or strings", p->name);
-		}
+		else if (p->kind == K_DICT_INT || json_is_integer(v))
+			r = cx_v_integer(dict, base, k, 0, CX_V_INT_MIN, CX_V_INT_MAX, NULL, err);
+		else if (!json_is_string(v))
+			r = cx_v_fail(err, base, k, CX_RULE_TYPE,
+			              "values of %s must be integers or strings", p->name);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
@@ -876,7 +879,6 @@ static int check_prop(const json_t *o, const char *at, const struct prop *p, boo
 	case K_DICT_STRING:
 		return cx_v_dict(o, at, n, f, CX_VJ_STRING, NULL, err);
 	case K_DICT_INT:
-		return cx_v_dict(o, at, n, f, CX_VJ_INTEGER, NULL, err);
 	case K_DICT_SCALAR:
 	case K_DICT_STRINGS:
 		return check_dict(o, at, p, err);

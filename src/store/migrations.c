@@ -29,6 +29,18 @@ const struct cx_migration cx_migrations[] = {
 	 "  is_latest INTEGER NOT NULL,\n"
 	 "  date_added INTEGER NOT NULL UNIQUE,\n"
 	 "  json TEXT NOT NULL,\n"
+	 /* Access labels of this version (doc/ACCESS.md), and the effective
+	  * ones combined with the newest version's, which reads are decided
+	  * on: owner partner rowid (0 none), TLP 0-5, partner bitmask,
+	  * classification 0-3. */
+	 "  owner INTEGER NOT NULL DEFAULT 0,\n"
+	 "  tlp INTEGER NOT NULL DEFAULT 0,\n"
+	 "  rel_mask INTEGER NOT NULL DEFAULT 0,\n"
+	 "  class INTEGER NOT NULL DEFAULT 0,\n"
+	 "  eff_owner INTEGER NOT NULL DEFAULT 0,\n"
+	 "  eff_tlp INTEGER NOT NULL DEFAULT 0,\n"
+	 "  eff_mask INTEGER NOT NULL DEFAULT 0,\n"
+	 "  eff_class INTEGER NOT NULL DEFAULT 0,\n"
 	 "  UNIQUE (id, modified)\n"
 	 ");\n"
 	 "CREATE UNIQUE INDEX objects_latest ON objects (id) WHERE is_latest = 1;\n"
@@ -36,6 +48,7 @@ const struct cx_migration cx_migrations[] = {
 	 "CREATE INDEX objects_modified ON objects (modified);\n"
 	 "CREATE INDEX objects_created_by ON objects (created_by_ref) "
 	 "WHERE created_by_ref IS NOT NULL;\n"
+	 "CREATE INDEX objects_owner_added ON objects (eff_owner, date_added);\n"
 	 "CREATE TABLE collections (\n"
 	 "  rowid INTEGER PRIMARY KEY,\n"
 	 "  id TEXT NOT NULL UNIQUE,\n"
@@ -113,6 +126,21 @@ const struct cx_migration cx_migrations[] = {
 	 "  json TEXT NOT NULL\n"
 	 ") WITHOUT ROWID;\n"
 	 "CREATE INDEX taxii_status_created ON taxii_status (created);\n"
+	 /* The audit trail: a hash chain (src/core/audit.c). The head is kept
+	  * apart too, so that removing the newest entries shows. */
+	 "CREATE TABLE audit (\n"
+	 "  seq INTEGER PRIMARY KEY,\n"
+	 "  ts INTEGER NOT NULL,\n"
+	 "  actor TEXT NOT NULL,\n"
+	 "  action TEXT NOT NULL,\n"
+	 "  json TEXT NOT NULL,\n"
+	 "  prev_hash TEXT NOT NULL,\n"
+	 "  hash TEXT NOT NULL\n"
+	 ");\n"
+	 "CREATE INDEX audit_action ON audit (action, seq);\n"
+	 "CREATE INDEX audit_actor ON audit (actor, seq);\n"
+	 "INSERT INTO node_meta VALUES ('audit_head', "
+	 "'0:0000000000000000000000000000000000000000000000000000000000000000');\n"
 	 /* The key that signs TAXII `next` tokens (SQLite's CSPRNG). */
 	 "INSERT INTO node_meta VALUES ('token_key', lower(hex(randomblob(32))));\n"},
 };

@@ -30,6 +30,11 @@ struct cx_object_row {
 	const char *version; /* that timestamp as the object spells it; "" for none */
 	const char *created_by_ref; /* NULL when absent */
 	bool revoked;
+	/* Access labels of this version (in: computed by the caller). */
+	int64_t owner;        /* partner rowid; 0: none */
+	int tlp;              /* enum cx_tlp */
+	int64_t rel_mask;     /* partner bitmask (bit rowid - 1); -1: all */
+	int classification;   /* 0 U .. 3 S */
 	bool is_latest;       /* out only: newest version of its id */
 	int64_t date_added;   /* out only: when this node stored it, µs */
 	const char *json;     /* canonical (RFC 8785) text */
@@ -51,6 +56,12 @@ enum cx_version_sel {
 	CX_VERSION_FIRST = 2, /* oldest version of each object */
 };
 
+/* A named SQL parameter and its value. */
+struct cx_sql_arg {
+	const char *name; /* ":a_partner" */
+	int64_t value;
+};
+
 /* What to scan. Zeroed fields mean "no filter". Within a collection,
  * "newest" and "oldest" are among the versions in that collection. */
 struct cx_object_filter {
@@ -65,6 +76,22 @@ struct cx_object_filter {
 	int64_t modified_after;     /* versions whose `modified` is later, µs; 0: any */
 	int64_t added_after;        /* keyset: date_added strictly greater, µs */
 	size_t limit;               /* 0: no limit */
+	/* The access rule as an SQL expression over the objects table (alias o)
+	 * and its named parameters; NULL: no rule (operator paths only). */
+	const char *access_sql;
+	const struct cx_sql_arg *access_args;
+	size_t naccess_args;
+};
+
+/* One audit entry as stored. */
+struct cx_audit_row {
+	int64_t seq;
+	int64_t ts; /* µs */
+	const char *actor;
+	const char *action;
+	const char *json; /* the entry's canonical JSON, which the hash covers */
+	const char *prev_hash;
+	const char *hash;
 };
 
 /* Roles, as bits: a user may hold several. */
@@ -131,10 +158,21 @@ struct cx_store {
 
 	/* Objects. put stores one version: CX_STORE_OK when new (and
 	 * *ret_date_added, may be NULL, is its date_added), CX_STORE_NO_RESULT
-	 * when the same id and version is already stored. The newest-version
-	 * flag of the id is kept right whatever the arrival order. */
+	 * when the same id and version is already stored; then *ret_conflict
+	 * (may be NULL) tells whether its stored text differs. The newest-version
+	 * flag and every version's effective labels are kept right whatever the
+	 * arrival order. */
 	enum cx_store_status (*object_put)(struct cx_store *s, const struct cx_object_row *row,
-					   int64_t *ret_date_added);
+					   int64_t *ret_date_added, bool *ret_conflict);
+	/* What is stored for id, as the write rules need it: CX_STORE_OK with
+	 * the newest version's owner, revoked and version, and whether version
+	 * `modified` is stored; CX_STORE_NO_RESULT when nothing is. */
+	enum cx_store_status (*object_state)(struct cx_store *s, const char *id, int64_t modified,
+					     int64_t *ret_owner, bool *ret_revoked,
+					     int64_t *ret_latest_modified, bool *ret_same);
+	/* The newest version of id (row strings valid until the next call). */
+	enum cx_store_status (*object_latest)(struct cx_store *s, const char *id,
+					      struct cx_object_row *ret);
 	/* Scan versions matching f in date_added order. */
 	enum cx_store_status (*objects_scan)(struct cx_store *s, const struct cx_object_filter *f,
 					     cx_object_cb cb, void *arg);
@@ -184,6 +222,10 @@ struct cx_store {
 	enum cx_store_status (*partner_add)(struct cx_store *s, const struct cx_partner *p);
 	enum cx_store_status (*partner_get)(struct cx_store *s, const char *code,
 					    struct cx_partner *ret);
+	enum cx_store_status (*partner_by_identity)(struct cx_store *s, const char *identity_id,
+						    struct cx_partner *ret);
+	/* The highest partner rowid in use (partner bits go up to 63). */
+	enum cx_store_status (*partner_count)(struct cx_store *s, int64_t *ret);
 	enum cx_store_status (*partner_list)(struct cx_store *s,
 					     int (*cb)(void *arg, const struct cx_partner *p),
 					     void *arg);
@@ -215,6 +257,17 @@ struct cx_store {
 					   const char *api_root, int64_t not_before,
 					   char **ret_json);
 	enum cx_store_status (*status_purge)(struct cx_store *s, int64_t created_before);
+
+	/* Audit: the chain's head (seq 0 and 64 zeros when empty), appending
+	 * (which moves the head; inside a write transaction), and scanning in
+	 * seq order from after_seq with optional filters (NULL / 0: any). */
+	enum cx_store_status (*audit_head)(struct cx_store *s, int64_t *ret_seq, char ret_hash[65]);
+	enum cx_store_status (*audit_add)(struct cx_store *s, const struct cx_audit_row *row);
+	enum cx_store_status (*audit_scan)(struct cx_store *s, int64_t after_seq,
+					   const char *action, const char *actor, int64_t since,
+					   size_t limit,
+					   int (*cb)(void *arg, const struct cx_audit_row *row),
+					   void *arg);
 
 	/* Node metadata (key/value text). */
 	enum cx_store_status (*meta_get)(struct cx_store *s, const char *key, char *ret,

@@ -38,8 +38,10 @@ sqlite3_stmt *cx_sq_stmt(struct sqlite_store *st, const char *sql)
 	for (unsigned i = 0; i < CX_SQ_CACHE; i++) {
 		struct cx_sq_cached *c = &st->cache[i];
 
-		if (c->stmt && c->hash == h && strcmp(c->sql, sql) == 0)
+		if (c->stmt && c->hash == h && strcmp(c->sql, sql) == 0) {
+			sqlite3_reset(c->stmt); /* a row left unread by its last user */
 			return c->stmt;
+		}
 		if (!c->stmt && !slot)
 			slot = c;
 	}
@@ -193,8 +195,27 @@ enum cx_store_status cx_sq_next_date_added(struct sqlite_store *st, int64_t *ret
 	return CX_STORE_OK;
 }
 
+/* Recompute every version's effective labels from its own and the newest
+ * version's (doc/ACCESS.md: a version is readable only when the newest one
+ * is too). */
+static enum cx_store_status refresh_effective(struct sqlite_store *st, const char *id)
+{
+	sqlite3_stmt *q = cx_sq_stmt(
+		st, "UPDATE objects SET "
+		    "eff_owner = CASE WHEN objects.owner = l.owner THEN objects.owner ELSE 0 END, "
+		    "eff_mask = objects.rel_mask & l.rel_mask, "
+		    "eff_class = max(objects.class, l.class), eff_tlp = max(objects.tlp, l.tlp) "
+		    "FROM (SELECT owner, rel_mask, class, tlp FROM objects "
+		    "WHERE id = ?1 AND is_latest = 1) AS l WHERE objects.id = ?1");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, id);
+	return cx_sq_exec_stmt(st, q);
+}
+
 static enum cx_store_status object_put(struct cx_store *s, const struct cx_object_row *row,
-				       int64_t *ret_date_added)
+				       int64_t *ret_date_added, bool *ret_conflict)
 {
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q;
@@ -203,16 +224,19 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	enum cx_store_status r;
 	int rc;
 
-	/* One lookup answers both questions: is this version stored, and which
-	 * version is the newest now. */
-	q = cx_sq_stmt(st, "SELECT rowid, modified, modified = ?2 FROM objects "
+	/* One lookup answers both questions: is this version stored (and the
+	 * same), and which version is the newest now. */
+	q = cx_sq_stmt(st, "SELECT rowid, modified, modified = ?2, json = ?3 FROM objects "
 			   "WHERE id = ?1 AND (modified = ?2 OR is_latest = 1)");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, row->id);
 	sqlite3_bind_int64(q, 2, row->modified);
+	sqlite3_bind_text(q, 3, row->json, (int)row->json_len, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (sqlite3_column_int(q, 2)) {
+			if (ret_conflict)
+				*ret_conflict = sqlite3_column_int(q, 3) == 0;
 			cx_sq_done(q);
 			return CX_STORE_NO_RESULT;
 		}
@@ -236,9 +260,12 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 
 	if ((r = cx_sq_next_date_added(st, &date_added)) < 0)
 		return r;
+	/* A first version's effective labels are its own. */
 	q = cx_sq_stmt(st, "INSERT INTO objects (id, type, spec_version, created, modified, "
-			   "created_by_ref, revoked, is_latest, date_added, json, version) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+			   "created_by_ref, revoked, is_latest, date_added, json, version, owner, "
+			   "tlp, rel_mask, class, eff_owner, eff_tlp, eff_mask, eff_class) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+			   "?15, ?12, ?13, ?14, ?15)");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, row->id);
@@ -252,12 +279,56 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	sqlite3_bind_int64(q, 9, date_added);
 	sqlite3_bind_text(q, 10, row->json, (int)row->json_len, SQLITE_STATIC);
 	cx_sq_bind_text(q, 11, row->version ? row->version : "");
+	sqlite3_bind_int64(q, 12, row->owner);
+	sqlite3_bind_int(q, 13, row->tlp);
+	sqlite3_bind_int64(q, 14, row->rel_mask);
+	sqlite3_bind_int(q, 15, row->classification);
 	if ((r = cx_sq_exec_stmt(st, q)) < 0)
+		return r;
+	if (have_latest && (r = refresh_effective(st, row->id)) < 0)
 		return r;
 	if (ret_date_added)
 		*ret_date_added = date_added;
+	if (ret_conflict)
+		*ret_conflict = false;
 	return CX_STORE_OK;
 }
+
+static enum cx_store_status object_state(struct cx_store *s, const char *id, int64_t modified,
+					 int64_t *ret_owner, bool *ret_revoked,
+					 int64_t *ret_latest_modified, bool *ret_same)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT owner, revoked, modified, is_latest, "
+					 "modified = ?2 FROM objects WHERE id = ?1 AND "
+					 "(modified = ?2 OR is_latest = 1)");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, id);
+	sqlite3_bind_int64(q, 2, modified);
+	*ret_same = false;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		r = CX_STORE_OK;
+		if (sqlite3_column_int(q, 4))
+			*ret_same = true;
+		if (sqlite3_column_int(q, 3)) {
+			*ret_owner = sqlite3_column_int64(q, 0);
+			*ret_revoked = sqlite3_column_int(q, 1) != 0;
+			*ret_latest_modified = sqlite3_column_int64(q, 2);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+#define ROW_COLUMNS                                                                                \
+	"o.id, o.type, o.spec_version, o.created, o.modified, o.created_by_ref, o.revoked, "      \
+	"%s.is_latest, %s.date_added, o.json, o.version, o.owner, o.tlp, o.rel_mask, o.class"
 
 static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 {
@@ -273,6 +344,38 @@ static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 	row->json = (const char *)sqlite3_column_text(q, 9);
 	row->json_len = (size_t)sqlite3_column_bytes(q, 9);
 	row->version = (const char *)sqlite3_column_text(q, 10);
+	row->owner = sqlite3_column_int64(q, 11);
+	row->tlp = sqlite3_column_int(q, 12);
+	row->rel_mask = sqlite3_column_int64(q, 13);
+	row->classification = sqlite3_column_int(q, 14);
+}
+
+static enum cx_store_status object_latest(struct cx_store *s, const char *id,
+					  struct cx_object_row *ret)
+{
+	struct sqlite_store *st = cx_sq(s);
+	char sql[512];
+	sqlite3_stmt *q;
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT " ROW_COLUMNS " FROM objects o WHERE o.id = ?1 "
+				   "AND o.is_latest = 1", "o", "o");
+	q = cx_sq_stmt(st, sql);
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		row_from(q, ret);
+		r = CX_STORE_OK;
+		/* Keep the row readable until the next call: do not reset yet. */
+		return r;
+	}
+	if (rc != SQLITE_DONE)
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
 }
 
 static void placeholders(struct cx_buf *sql, size_t n, int *next)
@@ -289,15 +392,12 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 	const char *t = f->collection ? "co" : "o";
 	int next = 3;
 
+	cx_buf_printf(sql, "SELECT " ROW_COLUMNS, t, t);
 	if (f->collection)
-		cx_buf_puts(sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
-				 "o.created_by_ref, o.revoked, co.is_latest, co.date_added, o.json, o.version "
-				 "FROM collection_objects co JOIN objects o ON o.rowid = co.object "
+		cx_buf_puts(sql, " FROM collection_objects co JOIN objects o ON o.rowid = co.object "
 				 "WHERE co.collection = ?1 AND co.date_added > ?2");
 	else
-		cx_buf_puts(sql, "SELECT o.id, o.type, o.spec_version, o.created, o.modified, "
-				 "o.created_by_ref, o.revoked, o.is_latest, o.date_added, o.json, o.version "
-				 "FROM objects o WHERE ?1 IS NULL AND o.date_added > ?2");
+		cx_buf_puts(sql, " FROM objects o WHERE ?1 IS NULL AND o.date_added > ?2");
 	if (f->nids) {
 		cx_buf_printf(sql, " AND %s.%s IN (", t, f->collection ? "object_id" : "id");
 		placeholders(sql, f->nids, &next);
@@ -334,7 +434,10 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 	}
 	if (f->modified_after)
 		cx_buf_printf(sql, " AND %s.modified > ?%d", t, next++);
-	cx_buf_printf(sql, " ORDER BY %s.date_added LIMIT ?%d", t, next++);
+	/* Named parameters last: SQLite numbers them after every ?N before. */
+	if (f->access_sql)
+		cx_buf_printf(sql, " AND %s", f->access_sql);
+	cx_buf_printf(sql, " ORDER BY %s.date_added LIMIT :limit", t);
 	return sql->err;
 }
 
@@ -369,7 +472,14 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 		sqlite3_bind_int64(q, i++, f->modified_in[k]);
 	if (f->modified_after)
 		sqlite3_bind_int64(q, i++, f->modified_after);
-	sqlite3_bind_int64(q, i++, f->limit ? (sqlite3_int64)f->limit : -1);
+	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":limit"),
+			   f->limit ? (sqlite3_int64)f->limit : -1);
+	for (size_t k = 0; k < f->naccess_args; k++) {
+		int at = sqlite3_bind_parameter_index(q, f->access_args[k].name);
+
+		if (at > 0)
+			sqlite3_bind_int64(q, at, f->access_args[k].value);
+	}
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct cx_object_row row;
 
@@ -489,6 +599,8 @@ struct cx_store *cx_store_sqlite_open(const char *path, enum cx_store_open_mode 
 	st->api.in_transaction = in_transaction;
 	st->api.schema_version = schema_version;
 	st->api.object_put = object_put;
+	st->api.object_state = object_state;
+	st->api.object_latest = object_latest;
 	st->api.objects_scan = objects_scan;
 	st->api.objects_count = objects_count;
 	cx_sq_install_collections(&st->api);

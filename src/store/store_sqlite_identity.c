@@ -64,6 +64,43 @@ static enum cx_store_status partner_get(struct cx_store *s, const char *code,
 	return r;
 }
 
+static enum cx_store_status partner_by_identity(struct cx_store *s, const char *identity_id,
+						struct cx_partner *ret)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
+					 "FROM partners WHERE identity_id = ?1");
+	enum cx_store_status r;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, identity_id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		partner_from(q, ret);
+	r = rc == SQLITE_ROW ? CX_STORE_OK
+	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
+				: cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status partner_count(struct cx_store *s, int64_t *ret)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT count(*), coalesce(max(rowid), 0) FROM partners");
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int64(q, 1);
+	cx_sq_done(q);
+	return rc == SQLITE_ROW ? CX_STORE_OK : cx_sq_status(st, rc);
+}
+
 static enum cx_store_status partner_list(struct cx_store *s,
 					 int (*cb)(void *arg, const struct cx_partner *p),
 					 void *arg)
@@ -370,6 +407,95 @@ static enum cx_store_status status_purge(struct cx_store *s, int64_t created_bef
 	return cx_sq_exec_stmt(st, q);
 }
 
+static enum cx_store_status audit_head(struct cx_store *s, int64_t *ret_seq, char ret_hash[65])
+{
+	char head[128];
+	enum cx_store_status r = s->meta_get(s, "audit_head", head, sizeof(head));
+	char *colon;
+	int64_t seq;
+
+	if (r != CX_STORE_OK)
+		return r < 0 ? r : CX_STORE_HARD_ERROR;
+	colon = strchr(head, ':');
+	if (!colon || strlen(colon + 1) != 64)
+		return CX_STORE_HARD_ERROR;
+	*colon = '\0';
+	if (cx_parse_i64(head, 0, INT64_MAX, &seq) < 0)
+		return CX_STORE_HARD_ERROR;
+	*ret_seq = seq;
+	memcpy(ret_hash, colon + 1, 65);
+	return CX_STORE_OK;
+}
+
+static enum cx_store_status audit_add(struct cx_store *s, const struct cx_audit_row *row)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO audit VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	enum cx_store_status r;
+	char head[128];
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_int64(q, 1, row->seq);
+	sqlite3_bind_int64(q, 2, row->ts);
+	cx_sq_bind_text(q, 3, row->actor);
+	cx_sq_bind_text(q, 4, row->action);
+	cx_sq_bind_text(q, 5, row->json);
+	cx_sq_bind_text(q, 6, row->prev_hash);
+	cx_sq_bind_text(q, 7, row->hash);
+	if ((r = cx_sq_exec_stmt(st, q)) < 0)
+		return r;
+	snprintf(head, sizeof(head), "%lld:%s", (long long)row->seq, row->hash);
+	q = cx_sq_stmt(st, "UPDATE node_meta SET value = ?1 WHERE key = 'audit_head'");
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	cx_sq_bind_text(q, 1, head);
+	return cx_sq_exec_stmt(st, q);
+}
+
+static enum cx_store_status audit_scan(struct cx_store *s, int64_t after_seq, const char *action,
+				       const char *actor, int64_t since, size_t limit,
+				       int (*cb)(void *arg, const struct cx_audit_row *row),
+				       void *arg)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT seq, ts, actor, action, json, prev_hash, hash "
+					 "FROM audit WHERE seq > ?1 AND (?2 IS NULL OR action = ?2) "
+					 "AND (?3 IS NULL OR actor = ?3) AND ts >= ?4 "
+					 "ORDER BY seq LIMIT ?5");
+	enum cx_store_status r = CX_STORE_NO_RESULT;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_int64(q, 1, after_seq);
+	cx_sq_bind_text(q, 2, action);
+	cx_sq_bind_text(q, 3, actor);
+	sqlite3_bind_int64(q, 4, since);
+	sqlite3_bind_int64(q, 5, limit ? (sqlite3_int64)limit : -1);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct cx_audit_row row = {
+			sqlite3_column_int64(q, 0),
+			sqlite3_column_int64(q, 1),
+			(const char *)sqlite3_column_text(q, 2),
+			(const char *)sqlite3_column_text(q, 3),
+			(const char *)sqlite3_column_text(q, 4),
+			(const char *)sqlite3_column_text(q, 5),
+			(const char *)sqlite3_column_text(q, 6),
+		};
+
+		r = CX_STORE_OK;
+		if (cb(arg, &row) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
 static enum cx_store_status meta_get(struct cx_store *s, const char *key, char *ret, size_t n)
 {
 	struct sqlite_store *st = cx_sq(s);
@@ -396,6 +522,8 @@ void cx_sq_install_identity(struct cx_store *s)
 	s->partner_add = partner_add;
 	s->partner_get = partner_get;
 	s->partner_list = partner_list;
+	s->partner_by_identity = partner_by_identity;
+	s->partner_count = partner_count;
 	s->user_add = user_add;
 	s->user_get = user_get;
 	s->user_list = user_list;
@@ -409,4 +537,7 @@ void cx_sq_install_identity(struct cx_store *s)
 	s->status_get = status_get;
 	s->status_purge = status_purge;
 	s->meta_get = meta_get;
+	s->audit_head = audit_head;
+	s->audit_add = audit_add;
+	s->audit_scan = audit_scan;
 }

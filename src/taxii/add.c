@@ -9,6 +9,7 @@
 #include "core/ingest.h"
 #include "taxii/taxii.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
@@ -126,6 +127,38 @@ static json_t *status_json(const char *status_id, int64_t now, const json_t *obj
 	return st;
 }
 
+/* The write rules refused objects: 403, nothing stored, each violation
+ * named. */
+static enum MHD_Result refuse_writes(struct cx_request *req, const struct cx_ingest_report *rep)
+{
+	const struct cx_ec_info *info = cx_ec_info(CX_EC_FORBIDDEN);
+	json_t *violations = json_array(), *body;
+	char ecode[16], status[8];
+	char *text;
+
+	for (size_t i = 0; i < rep->count; i++) {
+		const struct cx_ingest_item *it = &rep->items[i];
+
+		if (it->status == CX_INGEST_REJECTED && cx_access_is_write_rule(it->err.rule))
+			json_array_append_new(violations,
+					      json_pack("{s:s, s:I, s:s, s:s}", "id", it->err.id,
+							"index", (json_int_t)i, "rule", it->err.rule,
+							"message", it->err.message));
+	}
+	snprintf(ecode, sizeof(ecode), "%d", (int)info->code);
+	snprintf(status, sizeof(status), "%u", info->http_status);
+	body = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:o}}", "title", info->title,
+			 "description",
+			 "the envelope holds objects you may not write; nothing was stored",
+			 "error_id", req->id, "error_code", ecode, "http_status", status, "details",
+			 "violations", violations);
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return MHD_NO;
+	return cx_taxii_reply(req, info->http_status, text, strlen(text), NULL);
+}
+
 struct status_put {
 	const char *id;
 	int64_t user, now;
@@ -151,9 +184,10 @@ enum MHD_Result cx_taxii_objects_add(struct cx_request *req)
 	struct cx_ingest_opts opts = {0};
 	struct cx_ingest_report rep = {0};
 	struct status_put sp;
-	char status_id[CX_UUID_STRLEN], err[300];
+	char status_id[CX_UUID_STRLEN], err[300], identity[64];
 	json_t *objects = NULL, *status;
 	enum MHD_Result r;
+	enum cx_store_status st;
 	int64_t now = cx_time_now_us();
 	char *text;
 
@@ -166,8 +200,30 @@ enum MHD_Result cx_taxii_objects_add(struct cx_request *req)
 	if (cx_ingest_parse(cx_buf_cstr(&req->body), req->body.len, CX_INGEST_ENVELOPE_ONLY,
 			    &objects, err, sizeof(err)) < 0)
 		return cx_taxii_error(req, CX_EC_UNPROCESSABLE, NULL, "%s", err);
+	{
+		struct cx_partner partner;
+
+		if (c.s->partner_get(c.s, req->who.partner, &partner) != CX_STORE_OK) {
+			json_decref(objects);
+			return cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+		}
+		cx_strlcpy(identity, partner.identity_id, sizeof(identity));
+	}
 	opts.collection = c.coll.rowid;
-	if (cx_ingest_objects(c.s, objects, &opts, &rep) < 0) {
+	opts.writer = &req->who;
+	opts.writer_identity = identity;
+	opts.actor = req->who.name;
+	opts.actor_partner = req->who.partner;
+	opts.action = "taxii.add";
+	opts.request = req->id;
+	st = cx_ingest_objects(c.s, objects, &opts, &rep);
+	if (st < 0 && rep.violations) {
+		r = refuse_writes(req, &rep);
+		json_decref(objects);
+		cx_ingest_report_release(&rep);
+		return r;
+	}
+	if (st < 0) {
 		cx_log(CX_LOG_ERROR, req->id, "store failed", " reason=\"%s\"", c.s->error(c.s));
 		json_decref(objects);
 		cx_ingest_report_release(&rep);

@@ -150,6 +150,7 @@ bool cx_taxii_begin(struct cx_request *req, struct cx_taxii_ctx *c, bool with_ro
 				      "the Accept header must include " CX_TAXII_MEDIA_TYPE);
 		return false;
 	}
+	cx_access_for(&req->who, c->srv->home_partner, &c->access);
 	c->s = cx_server_store(c->srv);
 	if (!c->s) {
 		*ret = cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store does not answer");

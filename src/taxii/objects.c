@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "taxii/taxii.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -26,6 +27,7 @@ struct page {
 	size_t limit; /* rows wanted on this page */
 	size_t rows;  /* rows seen (limit + 1 means there are more) */
 	int64_t first_added, last_added;
+	json_t *released; /* for a peer: what this page releases, for the audit */
 };
 
 static int add_row(void *arg, const struct cx_object_row *row)
@@ -37,6 +39,12 @@ static int add_row(void *arg, const struct cx_object_row *row)
 		return 1;
 	if (p->rows == 1)
 		p->first_added = row->date_added;
+	if (p->released)
+		json_array_append_new(p->released,
+				      json_pack("{s:s, s:s, s:s, s:I, s:i}", "id", row->id, "version",
+						row->version, "tlp", cx_tlp_name(row->tlp), "rel_mask",
+						(json_int_t)row->rel_mask, "classification",
+						row->classification));
 	p->last_added = row->date_added;
 	if (p->rows > 1)
 		cx_buf_putc(&p->body, ',');
@@ -78,6 +86,8 @@ static enum cx_store_status object_exists(struct cx_taxii_ctx *c, const char *id
 	struct cx_object_filter f = {.collection = c->coll.rowid, .ids = ids, .nids = 1,
 				     .limit = 1};
 
+	/* Hidden is missing: only versions the caller may read count. */
+	cx_access_filter(&c->access, &f);
 	*ret = false;
 	return c->s->objects_scan(c->s, &f, found, ret);
 }
@@ -98,7 +108,7 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 	struct cx_taxii_query q;
 	struct cx_object_filter f = {0};
 	const char *path_id[1] = {req->params[2]};
-	struct page p = {kind, CX_BUF_INIT, 0, 0, 0, 0};
+	struct page p = {kind, CX_BUF_INIT, 0, 0, 0, 0, NULL};
 	char t1[CX_TIME_STRLEN], t2[CX_TIME_STRLEN], next[64];
 	const char *headers[5];
 	enum cx_store_status st = CX_STORE_NO_RESULT;
@@ -112,6 +122,7 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 		return r;
 	f.collection = c.coll.rowid;
 	f.added_after = q.added_after;
+	cx_access_filter(&c.access, &f);
 	if (q.next[0] && !cx_taxii_next_check(&c, req, endpoint, &q, &f.added_after))
 		return cx_taxii_error(req, CX_EC_BAD_NEXT, "next",
 				      "next is not a value this server gave for this query");
@@ -134,8 +145,21 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 		p.limit = q.limit;
 	f.limit = p.limit + 1;
 	cx_buf_init(&p.body, 0);
+	if (c.access.peer)
+		p.released = json_array();
 	if (q.spec21)
 		st = c.s->objects_scan(c.s, &f, add_row, &p);
+	if (st >= 0 && p.released && json_array_size(p.released)) {
+		/* Every release to a peer node is on the record. */
+		json_t *detail = json_pack("{s:s, s:s}", "collection", c.coll.id, "endpoint",
+					   endpoint);
+		struct cx_audit_entry e = {req->who.name, req->who.partner, "release", req->id,
+					   p.released, detail};
+
+		st = cx_audit_record(c.s, &e);
+		json_decref(detail);
+	}
+	json_decref(p.released);
 	if (st >= 0 && p.rows == 0 && (kind == PAGE_OBJECT || kind == PAGE_VERSIONS)) {
 		st = object_exists(&c, req->params[2], &exists);
 		if (st >= 0 && !exists) {
@@ -204,13 +228,16 @@ enum MHD_Result cx_taxii_versions(struct cx_request *req)
 	return serve_page(req, PAGE_VERSIONS);
 }
 
-/* A filtered delete selects at most first, last and the listed versions. */
+/* What a delete removes: the selected versions the caller may read. */
 struct delete_ctx {
 	struct cx_object_filter f;
-	bool filtered;
 	const char *id;
-	int64_t v[2 + CX_TAXII_MAX_VALUES];
-	size_t n;
+	int64_t *v;
+	size_t n, cap;
+	bool oom;
+	json_t *audit_objects;
+	const struct cx_request *req;
+	const char *collection;
 	int64_t removed;
 };
 
@@ -218,25 +245,48 @@ static int collect_version(void *arg, const struct cx_object_row *row)
 {
 	struct delete_ctx *d = arg;
 
-	if (d->n == sizeof(d->v) / sizeof(d->v[0]))
-		return 1;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		int64_t *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v) {
+			d->oom = true;
+			return 1;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
 	d->v[d->n++] = row->modified;
+	json_array_append_new(d->audit_objects,
+			      json_pack("{s:s, s:s}", "id", row->id, "version", row->version));
 	return 0;
 }
 
 static enum cx_store_status delete_tx(struct cx_store *s, void *arg)
 {
 	struct delete_ctx *d = arg;
+	struct cx_audit_entry e = {d->req->who.name, d->req->who.partner, "taxii.delete",
+				   d->req->id, NULL, NULL};
 	enum cx_store_status st;
+	json_t *detail;
 
 	d->n = 0;
 	d->removed = 0;
-	if (!d->filtered)
-		return s->collection_remove_object(s, d->f.collection, d->id, NULL, 0, &d->removed);
+	json_array_clear(d->audit_objects);
 	st = s->objects_scan(s, &d->f, collect_version, d);
 	if (st < 0 || d->n == 0)
 		return st;
-	return s->collection_remove_object(s, d->f.collection, d->id, d->v, d->n, &d->removed);
+	if (d->oom)
+		return CX_STORE_HARD_ERROR;
+	st = s->collection_remove_object(s, d->f.collection, d->id, d->v, d->n, &d->removed);
+	if (st < 0)
+		return st;
+	detail = json_pack("{s:s}", "collection", d->collection);
+	e.objects = d->audit_objects;
+	e.detail = detail;
+	st = cx_audit_append(s, &e);
+	json_decref(detail);
+	return st;
 }
 
 enum MHD_Result cx_taxii_object_delete(struct cx_request *req)
@@ -262,17 +312,22 @@ enum MHD_Result cx_taxii_object_delete(struct cx_request *req)
 		return r;
 	memset(&d, 0, sizeof(d));
 	d.id = req->params[2];
+	d.req = req;
+	d.collection = c.coll.id;
+	d.audit_objects = json_array();
 	d.f.collection = c.coll.rowid;
+	cx_access_filter(&c.access, &d.f);
 	d.f.ids = path_id;
 	d.f.nids = 1;
 	if (q.seen & CX_P_VERSION && !q.all_versions) {
-		d.filtered = true;
 		d.f.versions = q.versions;
 		d.f.modified_in = q.modified;
 		d.f.nmodified = q.nmodified;
 	}
 	if (q.spec21)
 		st = cx_store_run(c.s, true, delete_tx, &d);
+	free(d.v);
+	json_decref(d.audit_objects);
 	if (st < 0)
 		return cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
 	if (d.removed == 0)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "access/policy.h"
 #include "http/http.h"
 #include "server/server.h"
 
@@ -21,6 +22,7 @@ struct cx_taxii_ctx {
 	const struct cx_api_root *root;
 	struct cx_collection coll; /* when the path names one */
 	bool can_read, can_write;
+	struct cx_access access; /* the reading rule for the caller */
 };
 
 /* A TAXII error message reply. parameter (may be NULL) goes to details. */

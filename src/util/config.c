@@ -34,6 +34,8 @@ const char *cx_config_default_text(void)
 	       "\n"
 	       "[node]\n"
 	       "name = cx-node\n"
+	       "# The partner that runs this node (a code added with 'cx partner add').\n"
+	       "# partner = USA\n"
 	       "\n"
 	       "[http]\n"
 	       "listen = 127.0.0.1:8400\n"
@@ -208,6 +210,9 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 			goto too_long;
 		return 0;
 	}
+	if (IS("node", "partner"))
+		return set_text(cfg->partner, sizeof(cfg->partner), value, err, errlen,
+				"node.partner");
 	if (IS("http", "listen"))
 		return set_listen(cfg, value, err, errlen);
 	if (IS("http", "threads"))

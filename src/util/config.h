@@ -19,6 +19,7 @@ struct cx_api_root {
 struct cx_config {
 	/* [node] */
 	char name[64];
+	char partner[17]; /* code of the partner that runs this node; "" unset */
 	/* [http] */
 	char listen_host[64];
 	uint16_t listen_port;
