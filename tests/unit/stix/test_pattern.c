@@ -361,6 +361,44 @@ static void test_pattern_qualifier_misuse(void **state)
 	bad("WITHIN 5 SECONDS", 0, "expected '[' or '('");
 }
 
+/* A run of qualifiers holds at most one of each kind; qualifying a qualified
+ * expression again takes parentheses. */
+static void test_pattern_qualifier_kinds_do_not_repeat(void **state)
+{
+	(void)state;
+	bad("[aaa:x = 1] WITHIN 5 SECONDS WITHIN 10 SECONDS", 29, "at most one WITHIN");
+	bad("[aaa:x = 1] REPEATS 2 TIMES WITHIN 5 SECONDS REPEATS 3 TIMES", 45,
+	    "at most one REPEATS");
+	bad("[aaa:x = 1] START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z' "
+	    "START t'2016-06-01T00:00:00Z' STOP t'2016-07-01T00:00:00Z'",
+	    71, "at most one START/STOP");
+	bad("([aaa:x = 1] WITHIN 5 SECONDS) WITHIN 5 SECONDS WITHIN 10 SECONDS", 48,
+	    "at most one WITHIN");
+	/* One of each kind, or the same kind again after parentheses. */
+	shape("[aaa:x = 1] REPEATS 2 TIMES WITHIN 5 SECONDS START t'2016-06-01T00:00:00Z' STOP "
+	      "t'2016-06-01T00:00:01Z'",
+	      "[aaa:x = 1]{REPEATS 2}{WITHIN 5}{START 1464739200000000 STOP 1464739201000000}");
+	shape("([aaa:x = 1] WITHIN 5 SECONDS) WITHIN 10 SECONDS",
+	      "[aaa:x = 1]{WITHIN 5}{WITHIN 10}");
+	shape("[aaa:x = 1] WITHIN 5 SECONDS AND [bbb:x = 1] WITHIN 5 SECONDS",
+	      "(AND [aaa:x = 1]{WITHIN 5} [bbb:x = 1]{WITHIN 5})");
+}
+
+/* The constants of an IN set share one type; integers and floats are both
+ * numbers. */
+static void test_pattern_in_set_has_one_type(void **state)
+{
+	(void)state;
+	shape("[aaa:x IN (1, 2.5, -3)]", "[aaa:x IN (1,2.5f,-3)]");
+	shape("[aaa:x NOT IN (true, false)]", "[aaa:x NOT IN (true,false)]");
+	bad("[aaa:x IN ('a', 2)]", 16, "be a string like the first, not a number");
+	bad("[aaa:x IN (1, 2.5, 'b')]", 19, "be a number like the first, not a string");
+	bad("[aaa:x IN (h'00', b'AA==')]", 18, "not a binary");
+	bad("[aaa:x IN (true, 'true')]", 17, "be a boolean like the first");
+	bad("[aaa:x IN (t'2016-06-01T00:00:00Z', '2016')]", 36, "be a timestamp like");
+	bad("[aaa:x = 1 AND aaa:y NOT IN ('a', 'b', 3)]", 39, "not a number");
+}
+
 static void test_pattern_each_operator(void **state)
 {
 	static const struct {
@@ -413,7 +451,8 @@ static void test_pattern_each_operator(void **state)
 	assert_string_equal(cx_pattern_op_name(CX_PATTERN_OP_NE), "!=");
 	assert_string_equal(cx_pattern_op_name(CX_PATTERN_OP_ISSUPERSET), "ISSUPERSET");
 	shape("[aaa:x IN ()]", "[aaa:x IN ()]");
-	shape("[aaa:x IN ('a', 2, 3.5, true, h'00ff')]", "[aaa:x IN ('a',2,3.5f,true,h:00ff)]");
+	shape("[aaa:x IN ('a', 'b')]", "[aaa:x IN ('a','b')]");
+	shape("[aaa:x IN (h'00ff', h'01')]", "[aaa:x IN (h:00ff,h:01)]");
 	bad("[aaa:x NOT EXISTS aaa:y]", 11, "comparison operator");
 	bad("[NOT EXISTS aaa:y]", 1, "comparison expression");
 	bad("[aaa:x =? 1]", 8, "unexpected character '?'");
@@ -745,6 +784,8 @@ int main(void)
 	    cmocka_unit_test(test_pattern_comparison_operator_precedence),
 	    cmocka_unit_test(test_pattern_qualifiers),
 	    cmocka_unit_test(test_pattern_qualifier_misuse),
+	    cmocka_unit_test(test_pattern_qualifier_kinds_do_not_repeat),
+	    cmocka_unit_test(test_pattern_in_set_has_one_type),
 	    cmocka_unit_test(test_pattern_each_operator),
 	    cmocka_unit_test(test_pattern_operator_constant_types),
 	    cmocka_unit_test(test_pattern_constants_decoded),

@@ -1379,6 +1379,121 @@ static void test_typed_helpers_report_nested_paths(void **state)
 	json_decref(o);
 }
 
+/* ---- Rules the malformed-input suite found missing --------------------------- */
+
+/* Reserved property names: refused on every predefined object, with the rule
+ * and path course-of-action gives its reserved action; allowed where the
+ * names belong to someone else (custom types, extension contents). */
+static void test_reserved_property_names(void **state)
+{
+	static const struct vcase cases[] = {
+	    BAD(attack_pattern, "{'severity': 'high'}", CX_RULE_FORBIDDEN, "severity"),
+	    BAD(indicator, "{'action': 'block'}", CX_RULE_FORBIDDEN, "action"),
+	    BAD(course_of_action, "{'action': 'block'}", CX_RULE_FORBIDDEN, "action"),
+	    BAD(infrastructure, "{'username': 'value'}", CX_RULE_FORBIDDEN, "username"),
+	    BAD(identity, "{'phone_number': '555-0100'}", CX_RULE_FORBIDDEN, "phone_number"),
+	    BAD(identity, "{'phone_numbers': ['555-0100']}", CX_RULE_FORBIDDEN, "phone_numbers"),
+	    BAD(identity, "{'addresses': ['1 Main St']}", CX_RULE_FORBIDDEN, "addresses"),
+	    BAD(campaign, "{'first_seen_precision': 'day'}", CX_RULE_FORBIDDEN,
+	        "first_seen_precision"),
+	    BAD(relationship, "{'usernames': ['root']}", CX_RULE_FORBIDDEN, "usernames"),
+	    BAD(sighting, "{'severity': 3}", CX_RULE_FORBIDDEN, "severity"),
+	    BAD(marking_statement, "{'severity': 'low'}", CX_RULE_FORBIDDEN, "severity"),
+	    BAD(language_content, "{'action': 'x'}", CX_RULE_FORBIDDEN, "action"),
+	    BAD(extension_definition, "{'username': 'x'}", CX_RULE_FORBIDDEN, "username"),
+	    /* Names that merely resemble them are ordinary custom properties. */
+	    VALID(attack_pattern, "{'x_acme_severity': 'high', 'severity_score': 3}"),
+	    /* A type declared by an extension-definition defines its own names. */
+	    VALID(new_sdo, "{'severity': 'high', 'action': 'block'}"),
+	    VALID(new_sco, "{'username': 'root'}"),
+	    /* So does the extension inside its own value. */
+	    VALID(attack_pattern, "{'extensions': {'" EXTDEF "':"
+	                          "{'extension_type': 'property-extension', 'severity': 5}}}"),
+	};
+	(void)state;
+	RUN(cases);
+}
+
+/* STIX 2.1 section 2.10: integers lie in [-(2^53)+1, (2^53)-1], whatever wider
+ * bounds a caller asks for. */
+static void test_integers_stay_within_53_bits(void **state)
+{
+	static const struct vcase cases[] = {
+	    BAD(observed_data, "{'number_observed': 9007199254740992}", CX_RULE_RANGE,
+	        "number_observed"),
+	    BAD(sighting, "{'count': -9007199254740992}", CX_RULE_RANGE, "count"),
+	};
+	struct cx_stix_error err;
+	json_t *o = load("{'max': 9007199254740991, 'min': -9007199254740991,"
+	                 " 'over': 9007199254740992, 'under': -9007199254740992,"
+	                 " 'huge': 9223372036854775807}");
+	json_int_t v = 0;
+
+	(void)state;
+	RUN(cases);
+	assert_int_equal(cx_v_integer(o, "", "max", 0, INT64_MIN, INT64_MAX, &v, &err), 0);
+	assert_true(v == CX_V_INT_MAX);
+	assert_int_equal(cx_v_integer(o, "", "min", 0, INT64_MIN, INT64_MAX, &v, &err), 0);
+	assert_true(v == CX_V_INT_MIN);
+	assert_int_equal(cx_v_integer(o, "x", "over", 0, INT64_MIN, INT64_MAX, NULL, &err),
+	                 -EINVAL);
+	assert_string_equal(err.rule, CX_RULE_RANGE);
+	assert_string_equal(err.property, "x.over");
+	assert_int_equal(cx_v_integer(o, "", "under", 0, INT64_MIN, 0, NULL, &err), -EINVAL);
+	assert_string_equal(err.rule, CX_RULE_RANGE);
+	assert_string_equal(err.property, "under");
+	assert_int_equal(cx_v_integer(o, "", "huge", 0, 0, INT64_MAX, NULL, &err), -EINVAL);
+	assert_string_equal(err.property, "huge");
+	/* Narrower bounds still apply. */
+	assert_int_equal(cx_v_integer(o, "", "max", 0, 0, 100, NULL, &err), -EINVAL);
+	json_decref(o);
+}
+
+/* STIX 2.1 section 2.8: hex digits are 0-9 and lower-case a-f. */
+static void test_hex_is_lower_case(void **state)
+{
+	struct cx_stix_error err;
+	json_t *o = load("{'lower': '0aff', 'upper': '0AFF', 'mixed': 'aBcd', 'odd': 'abc',"
+	                 " 'prefix': '0x0a'}");
+
+	(void)state;
+	assert_int_equal(cx_v_hex(o, "", "lower", 0, &err), 0);
+	assert_int_equal(cx_v_hex(o, "ext", "upper", 0, &err), -EINVAL);
+	assert_string_equal(err.rule, CX_RULE_FORMAT);
+	assert_string_equal(err.property, "ext.upper");
+	assert_int_equal(cx_v_hex(o, "", "mixed", 0, &err), -EINVAL);
+	assert_string_equal(err.property, "mixed");
+	assert_int_equal(cx_v_hex(o, "", "odd", 0, &err), -EINVAL);
+	assert_int_equal(cx_v_hex(o, "", "prefix", 0, &err), -EINVAL);
+	json_decref(o);
+}
+
+/* Hash algorithm names of 3 to 250 characters, in external references as in
+ * observables (where the name must also be a hash-algorithm-ov one). */
+static void test_hash_names_are_3_to_250_characters(void **state)
+{
+	static const struct vcase cases[] = {
+	    BAD(attack_pattern,
+	        "{'external_references': [{'source_name': 'x', 'url': 'https://a.example/',"
+	        " 'hashes': {'ab': '00'}}]}",
+	        CX_RULE_PROPERTY_NAME, "external_references[0].hashes.ab"),
+	    BAD(attack_pattern,
+	        "{'external_references': [{'source_name': 'x', 'url': 'https://a.example/',"
+	        " 'hashes': {'abc': '00'}}]}",
+	        CX_RULE_VOCAB, "external_references[0].hashes.abc"),
+	};
+	struct cx_stix_error err;
+	json_t *o = load("{'h': {'SHA-256': '" SHA256 "', 'x_': 'v'}, 'ok': {'x_a': 'v'}}");
+
+	(void)state;
+	RUN(cases);
+	assert_int_equal(cx_v_hashes(o, "", "ok", 0, &err), 0);
+	assert_int_equal(cx_v_hashes(o, "obj", "h", 0, &err), -EINVAL);
+	assert_string_equal(err.rule, CX_RULE_PROPERTY_NAME);
+	assert_string_equal(err.property, "obj.h.x_");
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1410,6 +1525,10 @@ int main(void)
 	    cmocka_unit_test(test_lang_tags),
 	    cmocka_unit_test(test_hash_formats),
 	    cmocka_unit_test(test_typed_helpers_report_nested_paths),
+	    cmocka_unit_test(test_reserved_property_names),
+	    cmocka_unit_test(test_integers_stay_within_53_bits),
+	    cmocka_unit_test(test_hex_is_lower_case),
+	    cmocka_unit_test(test_hash_names_are_3_to_250_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -336,8 +336,8 @@ static const char email_multipart_doc[] =
     " 'content_type': 'multipart/mixed', 'date': '2016-06-19T14:20:40.000Z',"
     " 'from_ref': '" ID_EMAIL "', 'to_refs': ['" ID_EMAIL2 "'], 'cc_refs': ['" ID_EMAIL "'],"
     " 'subject': 'Check out this picture of a cat!',"
-    " 'additional_header_fields': {'Content-Disposition': 'inline',"
-    "   'X-Mailer': 'Mutt/1.5.23', 'X-Originating-IP': '198.51.100.3'},"
+    " 'additional_header_fields': {'Content-Disposition': ['inline'],"
+    "   'X-Mailer': ['Mutt/1.5.23'], 'X-Originating-IP': ['198.51.100.3']},"
     " 'body_multipart': ["
     "   {'content_type': 'text/plain; charset=utf-8', 'content_disposition': 'inline',"
     "    'body': 'Cats are funny!'},"
@@ -753,7 +753,7 @@ static void test_sco_network_traffic_http_request_ext(void **state)
 	VALID(nt_doc, "{'protocols': ['tcp', 'http'], 'extensions': {'http-request-ext': {"
 	              "'request_method': 'get', 'request_value': '/download.html',"
 	              " 'request_version': 'http/1.1', 'request_header': {"
-	              "'Accept-Encoding': 'gzip,deflate', 'Host': 'www.example.com',"
+	              "'Accept-Encoding': ['gzip,deflate'], 'Host': ['www.example.com'],"
 	              " 'Cookie': ['a=1', 'b=2']}, 'message_body_length': 0,"
 	              " 'message_body_data_ref': '" ID_ARTIFACT "'}}}");
 	INVALID(nt_doc, "{'extensions': {'http-request-ext': {'request_value': '/'}}}",
@@ -1103,6 +1103,151 @@ static void test_sco_x509_v3_extensions(void **state)
 	INVALID(x509_doc, "{'x509_v3_extensions': 'CA:TRUE'}", CX_RULE_TYPE, "x509_v3_extensions");
 }
 
+/* ---- Rules the malformed-input suite found missing ------------------------- */
+
+/* Reserved property names are refused at the top level of a predefined
+ * observable, as on every predefined object. */
+static void test_sco_reserved_property_names(void **state)
+{
+	(void)state;
+	INVALID(artifact_doc, "{'action': 'value'}", CX_RULE_FORBIDDEN, "action");
+	INVALID(artifact_doc, "{'severity': 'high'}", CX_RULE_FORBIDDEN, "severity");
+	INVALID(file_doc, "{'username': 'root'}", CX_RULE_FORBIDDEN, "username");
+	INVALID(file_doc, "{'phone_number': '555-0100'}", CX_RULE_FORBIDDEN, "phone_number");
+	INVALID(file_doc, "{'usernames': ['root']}", CX_RULE_FORBIDDEN, "usernames");
+	VALID(file_doc, "{'x_acme_severity': 'high', 'actions': 1}");
+	/* A predefined extension is a structure, not an object: its custom
+	 * properties are not held to the reservation. */
+	VALID(file_doc, "{'extensions': {'ntfs-ext': {'sid': 'S-1-5-18', 'severity': 1}}}");
+}
+
+/* STIX 2.1 section 2.7: a custom hash algorithm name has 3 to 250
+ * characters. */
+static void test_sco_hash_names_are_3_to_250_characters(void **state)
+{
+	char name[260], patch[400];
+
+	(void)state;
+	INVALID(file_doc, "{'hashes': {'ab': '0123456789abcdef'}}", CX_RULE_PROPERTY_NAME,
+	        "hashes.ab");
+	INVALID(file_doc, "{'hashes': {'SHA-256': '" SHA256 "', 'x': 'y'}}", CX_RULE_PROPERTY_NAME,
+	        "hashes.x");
+	INVALID(pe_doc,
+	        "{'extensions': {'windows-pebinary-ext': {'file_header_hashes': {'h1': 'a'}}}}",
+	        CX_RULE_PROPERTY_NAME, PE ".file_header_hashes.h1");
+	VALID(file_doc, "{'hashes': {'abc': '0123456789abcdef'}}");
+	VALID(file_doc, "{'hashes': {'MD5': '" MD5 "'}}");
+	memset(name, 'h', sizeof(name));
+	name[250] = '\0';
+	snprintf(patch, sizeof(patch), "{'hashes': {'%s': 'v'}}", name);
+	VALID(file_doc, patch);
+	name[250] = 'h';
+	name[251] = '\0';
+	snprintf(patch, sizeof(patch), "{'hashes': {'%s': 'v'}}", name);
+	/* The path is cut to what struct cx_stix_error holds. */
+	{
+		char path[sizeof(((struct cx_stix_error *)0)->property)];
+
+		memcpy(path, "hashes.", 7);
+		memcpy(path + 7, name, sizeof(path) - 8);
+		path[sizeof(path) - 1] = '\0';
+		INVALID(file_doc, patch, CX_RULE_PROPERTY_NAME, path);
+	}
+}
+
+/* name_enc is the encoding of the file name and needs one. */
+static void test_sco_file_name_enc_needs_name(void **state)
+{
+	(void)state;
+	VALID(file_doc, "{'name_enc': 'windows-1252'}");
+	INVALID(file_doc, "{'name': null, 'name_enc': 'windows-1252'}", CX_RULE_DEPENDENCY,
+	        "name_enc");
+	/* Neither hashes nor name: the missing name is what is reported. */
+	INVALID(file_doc, "{'hashes': null, 'name': null, 'name_enc': 'utf-8'}", CX_RULE_REQUIRED,
+	        "hashes");
+	/* path_enc goes with path, which a directory always has. */
+	VALID(dir_doc, "{'path_enc': 'cp850'}");
+	INVALID(dir_doc, "{'path': null, 'path_enc': 'cp850'}", CX_RULE_REQUIRED, "path");
+}
+
+/* STIX 2.1 section 2.10: integers lie in [-(2^53)+1, (2^53)-1], for every
+ * property typed integer, nested and in dictionaries too. */
+static void test_sco_integers_stay_within_53_bits(void **state)
+{
+	(void)state;
+	VALID(as_doc, "{'number': 9007199254740991}");
+	VALID(as_doc, "{'number': -9007199254740991}");
+	INVALID(as_doc, "{'number': 9007199254740992}", CX_RULE_RANGE, "number");
+	INVALID(as_doc, "{'number': -9007199254740992}", CX_RULE_RANGE, "number");
+	INVALID(as_doc, "{'number': 9223372036854775807}", CX_RULE_RANGE, "number");
+	INVALID(process_doc, "{'pid': 9007199254740992}", CX_RULE_RANGE, "pid");
+	VALID(file_doc, "{'size': 9007199254740991}");
+	INVALID(file_doc, "{'size': 9007199254740992}", CX_RULE_RANGE, "size");
+	INVALID(pe_doc,
+	        "{'extensions': {'windows-pebinary-ext': {'optional_header':"
+	        " {'image_base': -9007199254740992}}}}",
+	        CX_RULE_RANGE, PE ".optional_header.image_base");
+	INVALID(nt_doc, "{'ipfix': {'minimumIpTotalLength': 9007199254740992}}", CX_RULE_RANGE,
+	        "ipfix.minimumIpTotalLength");
+	INVALID(file_doc,
+	        "{'extensions': {'raster-image-ext': {'exif_tags':"
+	        " {'XResolution': -9007199254740992}}}}",
+	        CX_RULE_RANGE, "extensions.raster-image-ext.exif_tags.XResolution");
+	VALID(nt_doc, "{'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	              " 'options': {'SO_RCVBUF': 9007199254740991}}}}");
+	INVALID(nt_doc,
+	        "{'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	        " 'options': {'SO_RCVBUF': 9007199254740992}}}}",
+	        CX_RULE_RANGE, NT "socket-ext.options.SO_RCVBUF");
+	INVALID(nt_doc,
+	        "{'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	        " 'options': {'SO_RCVBUF': '1'}}}}",
+	        CX_RULE_TYPE, NT "socket-ext.options.SO_RCVBUF");
+}
+
+/* STIX 2.1 section 2.8: hex is the digits 0-9 and the lower-case letters
+ * a-f, in every property of that type. */
+static void test_sco_hex_is_lower_case(void **state)
+{
+	(void)state;
+	VALID(file_doc, "{'magic_number_hex': '504b0304'}");
+	INVALID(file_doc, "{'magic_number_hex': '504B0304'}", CX_RULE_FORMAT, "magic_number_hex");
+	INVALID(pe_doc, "{'extensions': {'windows-pebinary-ext': {'machine_hex': '014C'}}}",
+	        CX_RULE_FORMAT, PE ".machine_hex");
+	INVALID(pe_doc,
+	        "{'extensions': {'windows-pebinary-ext': {'optional_header':"
+	        " {'loader_flags_hex': 'ABDBFFDE'}}}}",
+	        CX_RULE_FORMAT, PE ".optional_header.loader_flags_hex");
+	INVALID(nt_doc,
+	        "{'extensions': {'icmp-ext': {'icmp_type_hex': '0A', 'icmp_code_hex': '00'}}}",
+	        CX_RULE_FORMAT, NT "icmp-ext.icmp_type_hex");
+	INVALID(nt_doc, "{'extensions': {'tcp-ext': {'dst_flags_hex': '1F'}}}", CX_RULE_FORMAT,
+	        NT "tcp-ext.dst_flags_hex");
+	/* Hash values are not of the hex type; their case is free. */
+	VALID(file_doc, "{'hashes': {'MD5': '6B885A1E1D42C0CA66E5F8A17E5A5D29'}}");
+}
+
+/* Header fields (email additional_header_fields, http-request-ext
+ * request_header) hold a list of strings per field, as a field may repeat. */
+static void test_sco_header_fields_are_lists_of_strings(void **state)
+{
+	(void)state;
+	INVALID(email_multipart_doc, "{'additional_header_fields': {'X-Mailer': 'Mutt/1.5.23'}}",
+	        CX_RULE_TYPE, "additional_header_fields.X-Mailer");
+	INVALID(email_multipart_doc, "{'additional_header_fields': {'X-Mailer': 42}}", CX_RULE_TYPE,
+	        "additional_header_fields.X-Mailer");
+	INVALID(nt_doc,
+	        "{'extensions': {'http-request-ext': {'request_method': 'get',"
+	        " 'request_value': '/', 'request_header': {'User-Agent': 'gzip'}}}}",
+	        CX_RULE_TYPE, NT "http-request-ext.request_header.User-Agent");
+	INVALID(nt_doc,
+	        "{'extensions': {'http-request-ext': {'request_method': 'get',"
+	        " 'request_value': '/', 'request_header': {'Host': []}}}}",
+	        CX_RULE_EMPTY, NT "http-request-ext.request_header.Host");
+	VALID(nt_doc, "{'extensions': {'http-request-ext': {'request_method': 'get',"
+	              " 'request_value': '/', 'request_header': {'Host': ['a.example']}}}}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1143,6 +1288,12 @@ int main(void)
 	    cmocka_unit_test(test_sco_windows_registry_key),
 	    cmocka_unit_test(test_sco_x509_certificate),
 	    cmocka_unit_test(test_sco_x509_v3_extensions),
+	    cmocka_unit_test(test_sco_reserved_property_names),
+	    cmocka_unit_test(test_sco_hash_names_are_3_to_250_characters),
+	    cmocka_unit_test(test_sco_file_name_enc_needs_name),
+	    cmocka_unit_test(test_sco_integers_stay_within_53_bits),
+	    cmocka_unit_test(test_sco_hex_is_lower_case),
+	    cmocka_unit_test(test_sco_header_fields_are_lists_of_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

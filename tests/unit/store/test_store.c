@@ -69,7 +69,7 @@ static enum cx_store_status put(struct cx_store *s, struct cx_object_row r, int6
 	enum cx_store_status st;
 
 	assert_int_equal(s->begin(s, true), CX_STORE_OK);
-	st = s->object_put(s, &r, added);
+	st = s->object_put(s, &r, added, NULL);
 	assert_int_equal(s->commit(s), CX_STORE_OK);
 	return st;
 }
@@ -166,7 +166,7 @@ static void test_store_date_added_strictly_increases(void **state)
 		snprintf(id[i], sizeof(id[i]), "indicator--%d", i);
 		assert_int_equal(f->s->object_put(f->s, &(struct cx_object_row){
 			.id = id[i], .type = "indicator", .spec_version = "2.1",
-			.modified = 1, .json = "{}", .json_len = 2}, NULL), CX_STORE_OK);
+			.modified = 1, .json = "{}", .json_len = 2}, NULL, NULL), CX_STORE_OK);
 	}
 	assert_int_equal(f->s->commit(f->s), CX_STORE_OK);
 	assert_int_equal(f->s->objects_scan(f->s, &all, collect, &c), CX_STORE_OK);
@@ -272,7 +272,7 @@ static void test_store_rollback_discards_writes(void **state)
 	int64_t n = -1;
 
 	assert_int_equal(f->s->begin(f->s, true), CX_STORE_OK);
-	assert_int_equal(f->s->object_put(f->s, &r, NULL), CX_STORE_OK);
+	assert_int_equal(f->s->object_put(f->s, &r, NULL, NULL), CX_STORE_OK);
 	f->s->rollback(f->s);
 	assert_false(f->s->in_transaction(f->s));
 	assert_int_equal(f->s->objects_count(f->s, &n), CX_STORE_OK);
@@ -304,15 +304,75 @@ static void test_store_second_writer_waits_then_both_commit(void **state)
 	assert_non_null(other);
 	/* While one connection holds the write lock, the other cannot take it. */
 	assert_int_equal(f->s->begin(f->s, true), CX_STORE_OK);
-	assert_int_equal(f->s->object_put(f->s, &r, NULL), CX_STORE_OK);
+	assert_int_equal(f->s->object_put(f->s, &r, NULL, NULL), CX_STORE_OK);
 	assert_int_equal(f->s->commit(f->s), CX_STORE_OK);
 	assert_int_equal(other->begin(other, true), CX_STORE_OK);
 	r.id = "indicator--w2";
-	assert_int_equal(other->object_put(other, &r, NULL), CX_STORE_OK);
+	assert_int_equal(other->object_put(other, &r, NULL, NULL), CX_STORE_OK);
 	assert_int_equal(other->commit(other), CX_STORE_OK);
 	other->close(other);
 	assert_int_equal(f->s->objects_count(f->s, &n), CX_STORE_OK);
 	assert_int_equal(n, 2);
+}
+
+static int count_rows(void *arg, const struct cx_object_row *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* A version is readable only while the newest version is: the store keeps
+ * every version's effective labels in step with the newest one's. */
+static void test_store_effective_labels_follow_newest_version(void **state)
+{
+	struct fixture *f = *state;
+	static const struct cx_sql_arg args[] = {{":bit", 2}};
+	struct cx_object_filter visible = {.access_sql = "(o.eff_mask & :bit) != 0",
+					   .access_args = args, .naccess_args = 1};
+	struct cx_object_row r = row("note--e", 1000, "{\"v\":1}");
+	int n = 0;
+
+	r.rel_mask = -1; /* everyone */
+	put(f->s, r, NULL);
+	assert_int_equal(f->s->objects_scan(f->s, &visible, count_rows, &n), CX_STORE_OK);
+	assert_int_equal(n, 1);
+	r = row("note--e", 2000, "{\"v\":2}");
+	r.rel_mask = 0; /* the newest version releases to nobody: all versions hide */
+	put(f->s, r, NULL);
+	n = 0;
+	assert_int_equal(f->s->objects_scan(f->s, &visible, count_rows, &n), CX_STORE_NO_RESULT);
+	assert_int_equal(n, 0);
+	r = row("note--e", 1500, "{\"v\":15}");
+	r.rel_mask = -1; /* an older version arriving late changes nothing */
+	put(f->s, r, NULL);
+	n = 0;
+	f->s->objects_scan(f->s, &visible, count_rows, &n);
+	assert_int_equal(n, 0);
+	r = row("note--e", 3000, "{\"v\":3}");
+	r.rel_mask = 2; /* a newer version releasing again shows those that release too */
+	put(f->s, r, NULL);
+	n = 0;
+	f->s->objects_scan(f->s, &visible, count_rows, &n);
+	assert_int_equal(n, 3); /* v1, v1.5 and v3; v2 itself releases to nobody */
+}
+
+static void test_store_same_version_other_content_is_a_conflict(void **state)
+{
+	struct fixture *f = *state;
+	bool conflict = true;
+
+	put(f->s, row("note--c", 1000, "{\"v\":1}"), NULL);
+	assert_int_equal(f->s->begin(f->s, true), CX_STORE_OK);
+	assert_int_equal(f->s->object_put(f->s, &(struct cx_object_row){.id = "note--c",
+		.type = "note", .spec_version = "2.1", .modified = 1000, .json = "{\"v\":1}",
+		.json_len = 7}, NULL, &conflict), CX_STORE_NO_RESULT);
+	assert_false(conflict);
+	assert_int_equal(f->s->object_put(f->s, &(struct cx_object_row){.id = "note--c",
+		.type = "note", .spec_version = "2.1", .modified = 1000, .json = "{\"v\":2}",
+		.json_len = 7}, NULL, &conflict), CX_STORE_NO_RESULT);
+	assert_true(conflict);
+	assert_int_equal(f->s->commit(f->s), CX_STORE_OK);
 }
 
 /* The transaction runner, against a fake backend that fails on demand. */
@@ -398,6 +458,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_rollback_discards_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_data_survives_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_second_writer_waits_then_both_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_effective_labels_follow_newest_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_same_version_other_content_is_a_conflict, setup, teardown),
 		cmocka_unit_test(test_store_run_retries_soft_errors_then_succeeds),
 		cmocka_unit_test(test_store_run_gives_up_after_bounded_retries),
 	};
