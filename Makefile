@@ -43,13 +43,7 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
 run: build
-	@if [ ! -f $(DEMO_NODE)/cx.ini ]; then \
-		$(BUILD)/src/cli/cx init $(DEMO_NODE) && \
-		$(BUILD)/src/cli/cx --node $(DEMO_NODE) collection add --alias intel \
-			--title "Exercise intelligence" \
-			--description "Synthetic demo intelligence (Exercise data)" >/dev/null && \
-		$(BUILD)/src/cli/cx --node $(DEMO_NODE) import --quiet --collection intel demo/intel.json; \
-	fi
+	@if [ ! -f $(DEMO_NODE)/cx.ini ]; then demo/setup.sh $(BUILD)/src/cli/cx $(DEMO_NODE); fi
 	@echo "node $(DEMO_NODE) listening on http://$(LISTEN)/ (health: /healthz); Ctrl-C stops it"
 	$(BUILD)/src/cli/cx --node $(DEMO_NODE) serve --listen $(LISTEN)
 
@@ -63,7 +57,7 @@ unit-asan: asan
 # End-to-end tests run the real binary; the sanitizer build runs them too, so
 # that malformed input is also checked for memory errors.
 pytest: build asan
-	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii
+	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii tests/access
 	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(PYTHON) -m pytest -q tests/cli -k "malformed or roundtrip"

@@ -138,8 +138,9 @@ static double run_baseline(const struct rows *rows)
 	sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO objects (id, type, spec_version, created, modified, "
-			       "created_by_ref, revoked, is_latest, date_added, json) "
-			       "VALUES (?1, 'indicator', '2.1', 1, 1, NULL, 0, 1, ?2, ?3)",
+			       "created_by_ref, revoked, is_latest, date_added, json, version) "
+			       "VALUES (?1, 'indicator', '2.1', 1, 1, NULL, 0, 1, ?2, ?3, "
+			       "'2026-01-01T00:00:00.000Z')",
 			       -1, &q, NULL) != SQLITE_OK)
 		die(sqlite3_errmsg(db));
 	t0 = cx_time_mono_us();

@@ -10,12 +10,13 @@
 #include "util/uuid.h"
 
 static const char help[] =
-	"usage: cx partner add CODE --name NAME\n"
+	"usage: cx partner add CODE --name NAME [--identity identity--UUID]\n"
 	"       cx partner list\n"
 	"       cx partner show CODE\n"
 	"\n"
 	"Manage the partners (organisations) users belong to. CODE is 2-16 of\n"
-	"A-Z 0-9 - (e.g. USA, IRQ, KRG). Each partner gets a STIX identity id.\n"
+	"A-Z 0-9 - (e.g. USA, IRQ, KRG). Each partner gets a STIX identity (stored,\n"
+	"TLP:CLEAR); --identity pins its id, e.g. to match the partner's other nodes.\n"
 	"\n"
 	"Exit codes: 0 done; 1 no such partner, or code taken; 2 usage; 3 node or store.\n";
 
@@ -35,8 +36,10 @@ static int add(struct cx_store *s, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"name", required_argument, NULL, 'n'},
+		{"identity", required_argument, NULL, 'i'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *identity = NULL;
 	struct cx_partner p;
 	char uuid[CX_UUID_STRLEN], err[512];
 	enum cx_store_status st;
@@ -46,6 +49,10 @@ static int add(struct cx_store *s, int argc, char **argv)
 	optind = 0; /* 0, not 1: glibc then fully re-initialises getopt */
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'i') {
+			identity = optarg;
+			continue;
+		}
 		if (o != 'n' || cx_strlcpy(p.name, optarg, sizeof(p.name)) < 0) {
 			cx_cli_error("partner add: bad option '%s': see 'cx partner --help'",
 				     argv[optind - 1]);
@@ -62,7 +69,16 @@ static int add(struct cx_store *s, int argc, char **argv)
 		return CX_EXIT_USAGE;
 	}
 	cx_strlcpy(p.code, argv[optind], sizeof(p.code));
-	snprintf(p.identity_id, sizeof(p.identity_id), "identity--%s", cx_uuid_v4(uuid));
+	if (identity) {
+		if (strncmp(identity, "identity--", 10) != 0 ||
+		    !cx_uuid_valid(identity + 10, strlen(identity + 10))) {
+			cx_cli_error("--identity must be identity--UUID, not '%s'", identity);
+			return CX_EXIT_USAGE;
+		}
+		cx_strlcpy(p.identity_id, identity, sizeof(p.identity_id));
+	} else {
+		snprintf(p.identity_id, sizeof(p.identity_id), "identity--%s", cx_uuid_v4(uuid));
+	}
 	p.created = cx_time_now_us();
 	err[0] = '\0';
 	st = cx_partner_create(s, &p, err, sizeof(err));
