@@ -40,8 +40,13 @@ def wait_up(url, headers=None, timeout=30):
     sys.exit(f"taxii_bench: {url} did not come up")
 
 
+GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
+IDENTITY = None  # the bench partner's identity, set once the node exists
+
+
 def indicator(i):
     return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}",
+            "created_by_ref": IDENTITY, "object_marking_refs": [GREEN],
             "created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z",
             "name": f"Exercise indicator {i}", "indicator_types": ["malicious-activity"],
             "pattern": f"[ipv4-addr:value = '198.51.{(i // 256) % 256}.{i % 256}']",
@@ -74,7 +79,7 @@ def wrk(url, seconds, env_extra, headers):
 
 
 def main():
-    global CX
+    global CX, IDENTITY
     ap = argparse.ArgumentParser()
     ap.add_argument("--cx", required=True)
     ap.add_argument("--trivial", required=True)
@@ -88,7 +93,8 @@ def main():
     try:
         node = os.path.join(tmp, "node")
         subprocess.run([CX, "init", node], check=True, capture_output=True)
-        cx(["partner", "add", "USA", "--name", "United States"], node)
+        IDENTITY = cx(["partner", "add", "USA", "--name", "United States"],
+                      node).stdout.split()[-1]
         cx(["user", "add", "bench", "--partner", "USA", "--role", "contributor",
             "--no-password"], node)
         token = cx(["token", "create", "bench"], node).stdout.strip()

@@ -177,7 +177,7 @@ int cx_cmd_export(struct cx_cli *cli, int argc, char **argv)
 	if (rc == CX_EXIT_OK) {
 		json_t *detail = json_pack("{s:s?, s:b, s:I}", "as", as_user, "all", all, "objects",
 					   (json_int_t)count);
-		struct cx_audit_entry e = {"operator", NULL, "export", NULL, NULL, detail};
+		struct cx_audit_entry e = {"operator", NULL, "export", NULL, NULL, detail, NULL};
 
 		if (cx_audit_record(s, &e) < 0) {
 			cx_cli_error("store: cannot audit the export: %s", s->error(s));

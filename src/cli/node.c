@@ -136,7 +136,7 @@ int cx_cli_collection_find(struct cx_store *s, const char *id_or_alias,
 
 enum cx_store_status cx_cli_audit(struct cx_store *s, const char *action, const json_t *detail)
 {
-	struct cx_audit_entry e = {"operator", NULL, action, NULL, NULL, detail};
+	struct cx_audit_entry e = {"operator", NULL, action, NULL, NULL, detail, NULL};
 
 	return cx_audit_append(s, &e);
 }

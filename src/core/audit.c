@@ -1,5 +1,6 @@
 #include "core/audit.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,13 +23,49 @@ static void chain_hash(const char *prev, const char *json, size_t len, char out[
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+static void put_str(struct cx_buf *b, const char *key, const char *value)
+{
+	cx_buf_printf(b, ",\"%s\":", key);
+	cx_buf_put_json_string(b, value, strlen(value));
+}
+
+/* The entry's canonical JSON, written directly: its members are known and
+ * ASCII-named, so their order is fixed (action, actor, detail, objects,
+ * partner, request, seq, ts). */
+static int entry_text(const struct cx_audit_entry *e, int64_t seq, int64_t ts,
+		      struct cx_buf *out)
+{
+	char t[CX_TIME_STRLEN];
+
+	cx_buf_puts(out, "{\"action\":");
+	cx_buf_put_json_string(out, e->action, strlen(e->action));
+	put_str(out, "actor", e->actor);
+	if (e->detail) {
+		cx_buf_puts(out, ",\"detail\":");
+		if (cx_jcs_append(out, e->detail) < 0)
+			return -EINVAL;
+	}
+	if (e->objects_text) {
+		cx_buf_printf(out, ",\"objects\":%s", e->objects_text);
+	} else if (e->objects) {
+		cx_buf_puts(out, ",\"objects\":");
+		if (cx_jcs_append(out, e->objects) < 0)
+			return -EINVAL;
+	}
+	put_str(out, "partner", e->partner ? e->partner : "");
+	if (e->request)
+		put_str(out, "request", e->request);
+	cx_buf_printf(out, ",\"seq\":%lld,\"ts\":\"%s\"}", (long long)seq,
+		      cx_time_format(ts, 6, t));
+	return out->err;
+}
+
 enum cx_store_status cx_audit_append(struct cx_store *s, const struct cx_audit_entry *e)
 {
 	struct cx_audit_row row;
 	struct cx_buf text;
-	char prev[65], hash[65], ts[CX_TIME_STRLEN];
+	char prev[65], hash[65];
 	enum cx_store_status st;
-	json_t *o;
 	int64_t seq;
 
 	st = s->audit_head(s, &seq, prev);
@@ -36,24 +73,11 @@ enum cx_store_status cx_audit_append(struct cx_store *s, const struct cx_audit_e
 		return st;
 	row.seq = seq + 1;
 	row.ts = cx_time_now_us();
-	o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq", (json_int_t)row.seq, "ts",
-		      cx_time_format(row.ts, 6, ts), "actor", e->actor, "action", e->action,
-		      "partner", e->partner ? e->partner : "");
-	if (!o)
-		return CX_STORE_HARD_ERROR;
-	if (e->request)
-		json_object_set_new(o, "request", json_string(e->request));
-	if (e->objects)
-		json_object_set(o, "objects", (json_t *)e->objects);
-	if (e->detail)
-		json_object_set(o, "detail", (json_t *)e->detail);
 	cx_buf_init(&text, 0);
-	if (cx_jcs_append(&text, o) < 0 || text.err) {
-		json_decref(o);
+	if (entry_text(e, row.seq, row.ts, &text) < 0) {
 		cx_buf_release(&text);
 		return CX_STORE_HARD_ERROR;
 	}
-	json_decref(o);
 	chain_hash(prev, text.data, text.len, hash);
 	row.actor = e->actor;
 	row.action = e->action;

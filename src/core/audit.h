@@ -15,6 +15,7 @@ struct cx_audit_entry {
 	const char *request; /* request id; NULL for none */
 	const json_t *objects; /* borrowed: [{"id", "version", ...}] or NULL */
 	const json_t *detail;  /* borrowed: object or NULL */
+	const char *objects_text; /* instead of objects: the list as canonical JSON text */
 };
 
 /* Append e inside the caller's write transaction. */

@@ -26,7 +26,7 @@ struct tx_ctx {
 	size_t n;
 	const struct cx_ingest_opts *opts;
 	struct cx_ingest_report *report;
-	json_t *audit_objects;
+	struct cx_buf audit_objects; /* canonical [{"id","version"},...] of what was stored */
 	size_t conflicts;
 };
 
@@ -295,7 +295,8 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 			return CX_STORE_HARD_ERROR; /* roll back: nothing is stored */
 		}
 	}
-	json_array_clear(ctx->audit_objects);
+	cx_buf_reset(&ctx->audit_objects);
+	cx_buf_putc(&ctx->audit_objects, '[');
 	for (size_t i = 0; i < ctx->n; i++) {
 		struct prepared *p = &ctx->items[i];
 		struct cx_ingest_item *item = &ctx->report->items[p->index];
@@ -327,10 +328,14 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 		item->status = st == CX_STORE_OK ? CX_INGEST_STORED : CX_INGEST_DUPLICATE;
 		item->date_added = added;
 		if (st == CX_STORE_OK) {
+			struct cx_buf *a = &ctx->audit_objects;
+
+			cx_buf_puts(a, stored ? ",{\"id\":" : "{\"id\":");
+			cx_buf_put_json_string(a, p->row.id, strlen(p->row.id));
+			cx_buf_puts(a, ",\"version\":");
+			cx_buf_put_json_string(a, p->row.version, strlen(p->row.version));
+			cx_buf_putc(a, '}');
 			stored++;
-			json_array_append_new(ctx->audit_objects,
-					      json_pack("{s:s, s:s}", "id", p->row.id, "version",
-							p->row.version));
 		} else {
 			duplicate++;
 		}
@@ -343,7 +348,15 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 					   (json_int_t)(ctx->report->rejected + conflicts));
 		struct cx_audit_entry e = {ctx->opts->actor, ctx->opts->actor_partner,
 					   ctx->opts->action, ctx->opts->request,
-					   ctx->audit_objects, detail};
+					   NULL, detail, NULL};
+
+		cx_buf_putc(&ctx->audit_objects, ']');
+		if (ctx->audit_objects.err) {
+			json_decref(detail);
+			return CX_STORE_HARD_ERROR;
+		}
+		if (stored)
+			e.objects_text = cx_buf_cstr(&ctx->audit_objects);
 
 		if (ctx->opts->collection)
 			json_object_set_new(detail, "collection",
@@ -421,9 +434,9 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 		ctx.opts = opts;
 		ctx.report = ret;
 		ctx.conflicts = 0;
-		ctx.audit_objects = json_array();
+		cx_buf_init(&ctx.audit_objects, 0);
 		st = cx_store_run(s, true, store_all, &ctx);
-		json_decref(ctx.audit_objects);
+		cx_buf_release(&ctx.audit_objects);
 		if (st >= 0)
 			ret->rejected += ctx.conflicts;
 		if (st >= 0 && opts->progress && k)

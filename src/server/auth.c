@@ -181,7 +181,7 @@ static void audit_login(struct cx_auth *a, struct cx_request *req, const char *n
 	struct cx_store *s = cx_server_store(a->srv);
 	json_t *detail = json_pack("{s:s}", "address", address + 1);
 	struct cx_audit_entry e = {name, partner, ok ? "login" : "login.failed", req->id, NULL,
-				   detail};
+				   detail, NULL};
 
 	if (!s || cx_audit_record(s, &e) < 0)
 		cx_log(CX_LOG_ERROR, req->id, "login not audited", NULL);

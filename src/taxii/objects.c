@@ -154,7 +154,7 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 		json_t *detail = json_pack("{s:s, s:s}", "collection", c.coll.id, "endpoint",
 					   endpoint);
 		struct cx_audit_entry e = {req->who.name, req->who.partner, "release", req->id,
-					   p.released, detail};
+					   p.released, detail, NULL};
 
 		st = cx_audit_record(c.s, &e);
 		json_decref(detail);
@@ -266,7 +266,7 @@ static enum cx_store_status delete_tx(struct cx_store *s, void *arg)
 {
 	struct delete_ctx *d = arg;
 	struct cx_audit_entry e = {d->req->who.name, d->req->who.partner, "taxii.delete",
-				   d->req->id, NULL, NULL};
+				   d->req->id, NULL, NULL, NULL};
 	enum cx_store_status st;
 	json_t *detail;
 
