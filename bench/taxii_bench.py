@@ -118,10 +118,19 @@ def main():
         procs.append(subprocess.Popen([CX, "--node", node, "--set", "log.level=warn", "serve",
                                        "--listen", f"127.0.0.1:{port}", "--threads", "4"]))
         procs.append(subprocess.Popen([os.path.abspath(a.trivial), str(tport), "4"]))
+        # A second trivial responder sends as many bytes as a page of cx.
+        page_bytes = len(urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{port}/coalition/collections/small/objects/?limit=100",
+            headers={"Authorization": f"Bearer {token}", "Accept": ACCEPT})).read()) \
+            if wait_up(f"http://127.0.0.1:{port}/healthz") is None else 0
+        tport2 = free_port()
+        procs.append(subprocess.Popen([os.path.abspath(a.trivial), str(tport2), "4",
+                                       str(page_bytes)]))
         auth = [f"Authorization: Bearer {token}", f"Accept: {ACCEPT}"]
         base = f"http://127.0.0.1:{port}/coalition/collections"
         wait_up(f"http://127.0.0.1:{port}/healthz")
         wait_up(f"http://127.0.0.1:{tport}/")
+        wait_up(f"http://127.0.0.1:{tport2}/")
 
         results = {}
         for alias in ("small", "big"):
@@ -129,15 +138,21 @@ def main():
             results[alias] = wrk(f"{base}/{alias}/objects/?limit=100", a.seconds, env, auth)
         trivial = wrk(f"http://127.0.0.1:{tport}/?limit=100", a.seconds,
                       {"CX_FIRST_US": "0", "CX_LAST_US": "0"}, [])
+        trivial_sized = wrk(f"http://127.0.0.1:{tport2}/?limit=100", a.seconds,
+                            {"CX_FIRST_US": "0", "CX_LAST_US": "0"}, [])
 
         print(f"\nGET pages of 100 objects, 32 connections, {a.seconds} s each")
         print(f"  {'trivial libmicrohttpd responder':40} {trivial[0]:10.0f} req/s  "
               f"p50 {trivial[1]['50%']:.2f} ms  p99 {trivial[1]['99%']:.2f} ms")
+        print(f"  {'trivial responder, page-sized body':40} {trivial_sized[0]:10.0f} req/s  "
+              f"p50 {trivial_sized[1]['50%']:.2f} ms  p99 {trivial_sized[1]['99%']:.2f} ms  "
+              f"({page_bytes} bytes)")
         for alias, n in (("small", 1000), ("big", a.objects)):
             rps, lat = results[alias]
             print(f"  {'cx, collection of ' + str(n):40} {rps:10.0f} req/s  "
                   f"p50 {lat['50%']:.2f} ms  p99 {lat['99%']:.2f} ms  "
-                  f"ratio {rps / trivial[0]:.2f} of trivial")
+                  f"ratio {rps / trivial[0]:.2f} of trivial, "
+                  f"{rps / trivial_sized[0]:.2f} of page-sized trivial")
         print(f"  page latency (p50) at {a.objects} vs 1000 objects: "
               f"{results['big'][1]['50%'] / results['small'][1]['50%']:.2f}x")
 

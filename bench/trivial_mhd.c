@@ -1,15 +1,18 @@
 /* The baseline for HTTP benchmarks: libmicrohttpd configured as cx serve
  * configures it (epoll, thread pool), answering every request at once with
- * a fixed small JSON body (GET) or 202 after reading the body (POST).
+ * a fixed JSON body (GET) or 202 after reading the body (POST). With
+ * BODY_BYTES it sends a body of that size, so that a comparison can put the
+ * same bytes on the wire as the server measured.
  *
- * usage: trivial_mhd PORT THREADS   (runs until SIGINT/SIGTERM) */
+ * usage: trivial_mhd PORT THREADS [BODY_BYTES]   (runs until SIGINT/SIGTERM) */
 #include <microhttpd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char body[] = "{\"status\":\"ok\"}";
+static char *body;
+static size_t body_len;
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
@@ -31,8 +34,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	r = MHD_create_response_from_buffer(sizeof(body) - 1, (void *)body,
-					    MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	ret = MHD_queue_response(c, strcmp(method, "POST") == 0 ? 202 : 200, r);
 	MHD_destroy_response(r);
@@ -45,10 +47,18 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int sig;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: trivial_mhd PORT THREADS\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: trivial_mhd PORT THREADS [BODY_BYTES]\n");
 		return 2;
 	}
+	body_len = argc == 4 ? strtoul(argv[3], NULL, 10) : 0;
+	if (body_len < 16)
+		body_len = 16;
+	body = malloc(body_len);
+	if (!body)
+		return 1;
+	memset(body, ' ', body_len);
+	memcpy(body, "{\"status\":\"ok\"}", 15);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -92,6 +92,12 @@ enum MHD_Result cx_reply_bytes(struct cx_request *req, unsigned status, const ch
  * given as name, value pairs ended by NULL (may be NULL). */
 enum MHD_Result cx_reply_owned(struct cx_request *req, unsigned status, const char *content_type,
 			       char *body, size_t len, const char *const *headers);
+/* Like cx_reply_owned, but the body is len bytes at base + offset (base is
+ * malloc'd, stolen, freed when sent): a body built behind a reserved
+ * prefix is sent without copying. */
+enum MHD_Result cx_reply_owned_at(struct cx_request *req, unsigned status,
+				  const char *content_type, char *base, size_t offset, size_t len,
+				  const char *const *headers);
 /* Steals body. */
 enum MHD_Result cx_reply_json(struct cx_request *req, unsigned status, json_t *body);
 /* The one error body: {"code", "title", "detail", "field"?}. field may be NULL. */

@@ -44,6 +44,22 @@ enum MHD_Result cx_reply_owned(struct cx_request *req, unsigned status, const ch
 	return queue(req, status, content_type, resp);
 }
 
+enum MHD_Result cx_reply_owned_at(struct cx_request *req, unsigned status,
+				  const char *content_type, char *base, size_t offset, size_t len,
+				  const char *const *headers)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		len, base + offset, free, base);
+
+	if (!resp) {
+		free(base);
+		return MHD_NO;
+	}
+	for (size_t i = 0; headers && headers[i]; i += 2)
+		MHD_add_response_header(resp, headers[i], headers[i + 1]);
+	return queue(req, status, content_type, resp);
+}
+
 enum MHD_Result cx_reply_bytes(struct cx_request *req, unsigned status, const char *content_type,
 			       const char *data, size_t len)
 {

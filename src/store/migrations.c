@@ -72,9 +72,13 @@ const struct cx_migration cx_migrations[] = {
 	 "  date_added INTEGER NOT NULL UNIQUE,\n"
 	 "  PRIMARY KEY (collection, object)\n"
 	 ") WITHOUT ROWID;\n"
-	 "CREATE INDEX collection_objects_added ON collection_objects (collection, date_added);\n"
-	 "CREATE INDEX collection_objects_latest ON collection_objects (collection, date_added) "
-	 "WHERE is_latest = 1;\n"
+	 /* Covering indexes for pages: every column a page query reads from
+	  * this table is in them, so a page costs one index range scan plus
+	  * one objects row per result. */
+	 "CREATE INDEX collection_objects_added ON collection_objects (collection, date_added, "
+	 "object, is_latest, is_first, modified, type, object_id);\n"
+	 "CREATE INDEX collection_objects_latest ON collection_objects (collection, date_added, "
+	 "object, is_latest, is_first, modified, type, object_id) WHERE is_latest = 1;\n"
 	 "CREATE INDEX collection_objects_id ON collection_objects (collection, object_id, "
 	 "modified);\n"
 	 "CREATE INDEX collection_objects_type ON collection_objects (collection, type, "

@@ -76,6 +76,9 @@ struct cx_object_filter {
 	int64_t modified_after;     /* versions whose `modified` is later, µs; 0: any */
 	int64_t added_after;        /* keyset: date_added strictly greater, µs */
 	size_t limit;               /* 0: no limit */
+	/* Fill only id, modified, version, date_added, json and the labels of
+	 * each row (the rest reads as empty): what a page needs, read faster. */
+	bool lean;
 	/* The access rule as an SQL expression over the objects table (alias o)
 	 * and its named parameters; NULL: no rule (operator paths only). */
 	const char *access_sql;

@@ -392,7 +392,11 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 	const char *t = f->collection ? "co" : "o";
 	int next = 3;
 
-	cx_buf_printf(sql, "SELECT " ROW_COLUMNS, t, t);
+	if (f->lean)
+		cx_buf_printf(sql, "SELECT o.id, '', '', 0, o.modified, NULL, 0, 0, %s.date_added, "
+				   "o.json, o.version, o.owner, o.tlp, o.rel_mask, o.class", t);
+	else
+		cx_buf_printf(sql, "SELECT " ROW_COLUMNS, t, t);
 	if (f->collection)
 		cx_buf_puts(sql, " FROM collection_objects co JOIN objects o ON o.rowid = co.object "
 				 "WHERE co.collection = ?1 AND co.date_added > ?2");
@@ -615,6 +619,10 @@ struct cx_store *cx_store_sqlite_open(const char *path, enum cx_store_open_mode 
 	sqlite3_busy_timeout(st->db, 5000);
 	if (exec(st, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec(st, "PRAGMA synchronous = FULL") < 0 || exec(st, "PRAGMA foreign_keys = ON") < 0 ||
+	    /* Reads through the OS page cache, shared by every connection,
+	     * instead of copying pages into each connection's own cache. */
+	    exec(st, "PRAGMA mmap_size = 4294967296") < 0 ||
+	    exec(st, "PRAGMA cache_size = -16384") < 0 ||
 	    schema_version(&st->api, &version) < 0) {
 		snprintf(err, errlen, "cannot use %s: %s", path, st->errmsg);
 		goto fail;

@@ -21,6 +21,8 @@ enum page_kind {
 
 static const char *const endpoint_names[] = {"objects", "manifest", "object", "versions"};
 
+#define HEAD_ROOM 128 /* bytes reserved for the envelope's head */
+
 struct page {
 	enum page_kind kind;
 	struct cx_buf body;
@@ -48,6 +50,8 @@ static int add_row(void *arg, const struct cx_object_row *row)
 	p->last_added = row->date_added;
 	if (p->rows > 1)
 		cx_buf_putc(&p->body, ',');
+	else
+		cx_buf_putc(&p->body, '[');
 	switch (p->kind) {
 	case PAGE_OBJECTS:
 	case PAGE_OBJECT:
@@ -115,13 +119,14 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 	enum MHD_Result r;
 	bool more, exists;
 	char *text;
-	size_t len;
+	size_t len, offset;
 
 	if (!cx_taxii_begin(req, &c, true, &r) || !cx_taxii_collection(req, &c, true, false, &r) ||
 	    !cx_taxii_query_parse(req, allowed[kind], &q, &r))
 		return r;
 	f.collection = c.coll.rowid;
 	f.added_after = q.added_after;
+	f.lean = true;
 	cx_access_filter(&c.access, &f);
 	if (q.next[0] && !cx_taxii_next_check(&c, req, endpoint, &q, &f.added_after))
 		return cx_taxii_error(req, CX_EC_BAD_NEXT, "next",
@@ -144,7 +149,10 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 	if (q.limit && q.limit < p.limit)
 		p.limit = q.limit;
 	f.limit = p.limit + 1;
+	/* The envelope's head ({"more":..,"next":..,"objects":) is known only
+	 * at the end: leave room for it, so that the page is never copied. */
 	cx_buf_init(&p.body, 0);
+	cx_buf_printf(&p.body, "%*s", HEAD_ROOM, "");
 	if (c.access.peer)
 		p.released = json_array();
 	if (q.spec21)
@@ -178,34 +186,40 @@ static enum MHD_Result serve_page(struct cx_request *req, enum page_kind kind)
 		p.first_added = p.last_added = f.added_after;
 	}
 	{
-		struct cx_buf out;
+		char head[HEAD_ROOM + 1];
+		int n = 0;
 
-		cx_buf_init(&out, 0);
-		cx_buf_putc(&out, '{');
-		if (more) {
+		if (more)
 			cx_taxii_next_make(&c, req, endpoint, &q, p.last_added, next);
-			cx_buf_printf(&out, "\"more\":true,\"next\":\"%s\"", next);
-		}
-		if (p.body.len) {
-			cx_buf_printf(&out, "%s\"%s\":[", more ? "," : "",
-				      kind == PAGE_VERSIONS ? "versions" : "objects");
-			cx_buf_append(&out, p.body.data, p.body.len);
-			cx_buf_putc(&out, ']');
-		}
-		cx_buf_putc(&out, '}');
-		cx_buf_release(&p.body);
-		if (out.err) {
-			cx_buf_release(&out);
+		if (p.rows)
+			n = snprintf(head, sizeof(head), "{%s%s%s%s\"%s\":",
+				     more ? "\"more\":true,\"next\":\"" : "", more ? next : "",
+				     more ? "\"" : "", more ? "," : "",
+				     kind == PAGE_VERSIONS ? "versions" : "objects");
+		if (p.rows)
+			cx_buf_puts(&p.body, "]}");
+		if (p.body.err || n < 0 || n > HEAD_ROOM) {
+			cx_buf_release(&p.body);
 			return cx_taxii_error(req, CX_EC_INTERNAL, NULL, "out of memory");
 		}
-		text = cx_buf_steal(&out, &len);
+		text = cx_buf_steal(&p.body, &len);
+		if (p.rows) {
+			offset = (size_t)(HEAD_ROOM - n);
+			memcpy(text + offset, head, (size_t)n);
+			len -= offset;
+		} else {
+			/* Nothing readable: an empty envelope. */
+			memcpy(text, "{}", 2);
+			offset = 0;
+			len = 2;
+		}
 	}
 	headers[0] = "X-TAXII-Date-Added-First";
 	headers[1] = cx_taxii_time(p.first_added, t1);
 	headers[2] = "X-TAXII-Date-Added-Last";
 	headers[3] = cx_taxii_time(p.last_added, t2);
 	headers[4] = NULL;
-	return cx_taxii_reply(req, 200, text, len, headers);
+	return cx_reply_owned_at(req, 200, CX_TAXII_MEDIA_TYPE, text, offset, len, headers);
 }
 
 enum MHD_Result cx_taxii_objects_get(struct cx_request *req)
