@@ -378,19 +378,63 @@ static enum cx_store_status object_latest(struct cx_store *s, const char *id,
 	return r;
 }
 
-static void placeholders(struct cx_buf *sql, size_t n, int *next)
+/* Named placeholders :p0, :p1, ... for a list. */
+static void placeholders(struct cx_buf *sql, char prefix, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
-		cx_buf_printf(sql, "%s?%d", k ? ", " : "", (*next)++);
+		cx_buf_printf(sql, "%s:%c%zu", k ? ", " : "", prefix, k);
+}
+
+/* The access predicate for another alias of the objects table. */
+static void access_for_alias(struct cx_buf *sql, const char *access_sql, const char *alias)
+{
+	for (const char *p = access_sql; *p;) {
+		if (strncmp(p, "o.eff_", 6) == 0) {
+			cx_buf_printf(sql, "%s.eff_", alias);
+			p += 6;
+		} else {
+			cx_buf_putc(sql, *p++);
+		}
+	}
+}
+
+/* "newest" or "oldest" version: with an access rule, among the versions the
+ * reader may read (a hidden version does not exist for them). */
+static void version_pick(struct cx_buf *sql, const struct cx_object_filter *f, bool newest)
+{
+	const char *agg = newest ? "max" : "min";
+
+	if (f->collection) {
+		cx_buf_printf(sql, "co.%s = 1", newest ? "is_latest" : "is_first");
+		if (!f->access_sql)
+			return;
+		cx_buf_printf(sql, " OR co.modified = (SELECT %s(c2.modified) FROM collection_objects "
+				   "c2 JOIN objects o2 ON o2.rowid = c2.object WHERE c2.collection = "
+				   "co.collection AND c2.object_id = co.object_id AND ",
+			      agg);
+	} else {
+		if (newest)
+			cx_buf_puts(sql, "o.is_latest = 1 OR ");
+		cx_buf_printf(sql, "o.modified = (SELECT %s(o2.modified) FROM objects o2 WHERE "
+				   "o2.id = o.id",
+			      agg);
+		if (!f->access_sql) {
+			cx_buf_putc(sql, ')');
+			return;
+		}
+		cx_buf_puts(sql, " AND ");
+	}
+	access_for_alias(sql, f->access_sql, "o2");
+	cx_buf_putc(sql, ')');
 }
 
 /* One query per page: the filters become one SQL statement that walks an
  * index in date_added order; its text depends only on the filter's shape, so
- * the prepared statement is reused across pages. */
+ * the prepared statement is reused across pages. Every parameter is named,
+ * so that clauses may come in any order. */
 static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 {
 	const char *t = f->collection ? "co" : "o";
-	int next = 3;
 
 	if (f->lean)
 		cx_buf_printf(sql, "SELECT o.id, '', '', 0, o.modified, NULL, 0, 0, %s.date_added, "
@@ -399,50 +443,74 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 		cx_buf_printf(sql, "SELECT " ROW_COLUMNS, t, t);
 	if (f->collection)
 		cx_buf_puts(sql, " FROM collection_objects co JOIN objects o ON o.rowid = co.object "
-				 "WHERE co.collection = ?1 AND co.date_added > ?2");
+				 "WHERE co.collection = :coll AND co.date_added > :after");
 	else
-		cx_buf_puts(sql, " FROM objects o WHERE ?1 IS NULL AND o.date_added > ?2");
+		cx_buf_puts(sql, " FROM objects o WHERE o.date_added > :after");
 	if (f->nids) {
 		cx_buf_printf(sql, " AND %s.%s IN (", t, f->collection ? "object_id" : "id");
-		placeholders(sql, f->nids, &next);
+		placeholders(sql, 'i', f->nids);
 		cx_buf_putc(sql, ')');
 	}
 	if (f->ntypes) {
 		cx_buf_printf(sql, " AND %s.type IN (", t);
-		placeholders(sql, f->ntypes, &next);
+		placeholders(sql, 't', f->ntypes);
 		cx_buf_putc(sql, ')');
 	}
+	if (f->modified_after)
+		cx_buf_printf(sql, " AND %s.modified > :modafter", t);
+	if (f->access_sql)
+		cx_buf_printf(sql, " AND %s", f->access_sql);
 	if (f->versions || f->nmodified) {
 		const char *sep = "";
 
 		cx_buf_puts(sql, " AND (");
 		if (f->versions & CX_VERSION_LAST) {
-			cx_buf_printf(sql, "%s.is_latest = 1", t);
+			cx_buf_putc(sql, '(');
+			version_pick(sql, f, true);
+			cx_buf_putc(sql, ')');
 			sep = " OR ";
 		}
 		if (f->versions & CX_VERSION_FIRST) {
-			if (f->collection)
-				cx_buf_printf(sql, "%sco.is_first = 1", sep);
-			else
-				cx_buf_printf(sql, "%so.modified = (SELECT min(v.modified) FROM objects v "
-						   "WHERE v.id = o.id)",
-					      sep);
+			cx_buf_printf(sql, "%s(", sep);
+			version_pick(sql, f, false);
+			cx_buf_putc(sql, ')');
 			sep = " OR ";
 		}
 		if (f->nmodified) {
 			cx_buf_printf(sql, "%s%s.modified IN (", sep, t);
-			placeholders(sql, f->nmodified, &next);
+			placeholders(sql, 'm', f->nmodified);
 			cx_buf_putc(sql, ')');
 		}
 		cx_buf_putc(sql, ')');
 	}
-	if (f->modified_after)
-		cx_buf_printf(sql, " AND %s.modified > ?%d", t, next++);
-	/* Named parameters last: SQLite numbers them after every ?N before. */
-	if (f->access_sql)
-		cx_buf_printf(sql, " AND %s", f->access_sql);
 	cx_buf_printf(sql, " ORDER BY %s.date_added LIMIT :limit", t);
 	return sql->err;
+}
+
+static void bind_named_int(sqlite3_stmt *q, const char *name, int64_t v)
+{
+	int at = sqlite3_bind_parameter_index(q, name);
+
+	if (at > 0)
+		sqlite3_bind_int64(q, at, v);
+}
+
+static void bind_named_list(sqlite3_stmt *q, char prefix, const char *const *texts,
+			    const int64_t *ints, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		char name[24];
+		int at;
+
+		snprintf(name, sizeof(name), ":%c%zu", prefix, k);
+		at = sqlite3_bind_parameter_index(q, name);
+		if (at <= 0)
+			continue;
+		if (texts)
+			cx_sq_bind_text(q, at, texts[k]);
+		else
+			sqlite3_bind_int64(q, at, ints[k]);
+	}
 }
 
 static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_object_filter *f,
@@ -452,7 +520,7 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 	struct cx_buf sql;
 	sqlite3_stmt *q;
 	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int i = 1, rc;
+	int rc;
 
 	cx_buf_init(&sql, 64 * 1024);
 	if (scan_sql(f, &sql) < 0) {
@@ -464,26 +532,15 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 	cx_buf_release(&sql);
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	if (f->collection)
-		sqlite3_bind_int64(q, i, f->collection);
-	i++;
-	sqlite3_bind_int64(q, i++, f->added_after);
-	for (size_t k = 0; k < f->nids; k++)
-		cx_sq_bind_text(q, i++, f->ids[k]);
-	for (size_t k = 0; k < f->ntypes; k++)
-		cx_sq_bind_text(q, i++, f->types[k]);
-	for (size_t k = 0; k < f->nmodified; k++)
-		sqlite3_bind_int64(q, i++, f->modified_in[k]);
-	if (f->modified_after)
-		sqlite3_bind_int64(q, i++, f->modified_after);
-	sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":limit"),
-			   f->limit ? (sqlite3_int64)f->limit : -1);
-	for (size_t k = 0; k < f->naccess_args; k++) {
-		int at = sqlite3_bind_parameter_index(q, f->access_args[k].name);
-
-		if (at > 0)
-			sqlite3_bind_int64(q, at, f->access_args[k].value);
-	}
+	bind_named_int(q, ":coll", f->collection);
+	bind_named_int(q, ":after", f->added_after);
+	bind_named_list(q, 'i', f->ids, NULL, f->nids);
+	bind_named_list(q, 't', f->types, NULL, f->ntypes);
+	bind_named_list(q, 'm', NULL, f->modified_in, f->nmodified);
+	bind_named_int(q, ":modafter", f->modified_after);
+	bind_named_int(q, ":limit", f->limit ? (int64_t)f->limit : -1);
+	for (size_t k = 0; k < f->naccess_args; k++)
+		bind_named_int(q, f->access_args[k].name, f->access_args[k].value);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct cx_object_row row;
 
