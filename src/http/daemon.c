@@ -185,15 +185,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct cx_request *req = *con_cls;
+	enum cx_log_level level;
 	char path[256];
 
 	if (!req)
 		return;
-	cx_log(req->status >= 500 ? CX_LOG_ERROR : CX_LOG_INFO, req->id, "request",
-	       " method=%s path=%s status=%u us=%lld%s", req->method,
-	       cx_log_quote(req->url, path, sizeof(path)), req->status,
-	       (long long)(cx_time_mono_us() - req->start_us),
-	       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	level = req->status >= 500 ? CX_LOG_ERROR : CX_LOG_INFO;
+	if (cx_log_enabled(level))
+		cx_log(level, req->id, "request", " method=%s path=%s status=%u us=%lld%s",
+		       req->method, cx_log_quote(req->url, path, sizeof(path)), req->status,
+		       (long long)(cx_time_mono_us() - req->start_us),
+		       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	cx_buf_release(&req->body);
 	free(req);
 	*con_cls = NULL;

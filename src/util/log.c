@@ -19,6 +19,11 @@ void cx_log_set_level(enum cx_log_level level)
 	min_level = level;
 }
 
+bool cx_log_enabled(enum cx_log_level level)
+{
+	return level >= min_level;
+}
+
 int cx_log_level_parse(const char *s, enum cx_log_level *ret)
 {
 	for (int i = 0; i < 4; i++) {

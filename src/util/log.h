@@ -4,6 +4,7 @@
 #ifndef CX_UTIL_LOG_H
 #define CX_UTIL_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum cx_log_level {
@@ -17,6 +18,9 @@ enum cx_log_level {
 void cx_log_set_level(enum cx_log_level level);
 /* Parse "debug", "info", "warn" or "error". Returns 0 or -EINVAL. */
 int cx_log_level_parse(const char *s, enum cx_log_level *ret);
+
+/* True when lines of this level are written (to skip preparing them). */
+bool cx_log_enabled(enum cx_log_level level);
 
 /* Write one line. req may be NULL. fields is a printf format producing
  * further " key=value" pairs (values quoted by the caller when they may
