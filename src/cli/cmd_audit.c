@@ -92,9 +92,13 @@ int cx_cmd_audit(struct cx_cli *cli, int argc, char **argv)
 	struct cx_store *s;
 	int r;
 
-	if (argc < 2 || cx_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CX_EXIT_USAGE : CX_EXIT_OK;
+	if (argc < 2) {
+		cx_cli_error("audit needs a command: show or verify (see 'cx audit --help')");
+		return CX_EXIT_USAGE;
+	}
+	if (cx_cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return CX_EXIT_OK;
 	}
 	if (strcmp(argv[1], "show") && strcmp(argv[1], "verify")) {
 		cx_cli_error("unknown audit command '%s': see 'cx audit --help'", argv[1]);

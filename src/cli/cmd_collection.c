@@ -203,9 +203,13 @@ int cx_cmd_collection(struct cx_cli *cli, int argc, char **argv)
 	struct cx_collection c;
 	int r;
 
-	if (argc < 2 || cx_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CX_EXIT_USAGE : CX_EXIT_OK;
+	if (argc < 2) {
+		cx_cli_error("collection needs a command: add, list, show or allow (see 'cx collection --help')");
+		return CX_EXIT_USAGE;
+	}
+	if (cx_cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return CX_EXIT_OK;
 	}
 	if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "show") &&
 	    strcmp(argv[1], "allow")) {

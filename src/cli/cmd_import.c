@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/ingest.h"
 #include "util/buf.h"
+#include "util/str.h"
 
 #define MAX_INPUT (2ull * 1024 * 1024 * 1024) /* 2 GiB */
 
@@ -107,6 +108,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 	struct cx_store *s = NULL;
 	json_t *objects = NULL;
 	const char *path, *collection = NULL;
+	char collection_id[64];
 	bool as_json = false, quiet = false;
 	char err[512];
 	FILE *f;
@@ -178,6 +180,8 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		if (rc != CX_EXIT_OK)
 			goto out;
 		iopts.collection = coll.rowid;
+		cx_strlcpy(collection_id, coll.id, sizeof(collection_id));
+		iopts.collection_id = collection_id;
 	}
 	iopts.actor = "operator";
 	iopts.action = "import";

@@ -99,9 +99,13 @@ int cx_cmd_partner(struct cx_cli *cli, int argc, char **argv)
 	struct cx_store *s;
 	int r;
 
-	if (argc < 2 || cx_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CX_EXIT_USAGE : CX_EXIT_OK;
+	if (argc < 2) {
+		cx_cli_error("partner needs a command: add, list or show (see 'cx partner --help')");
+		return CX_EXIT_USAGE;
+	}
+	if (cx_cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return CX_EXIT_OK;
 	}
 	if (strcmp(argv[1], "add") && strcmp(argv[1], "list") && strcmp(argv[1], "show")) {
 		cx_cli_error("unknown partner command '%s': see 'cx partner --help'", argv[1]);

@@ -127,9 +127,13 @@ int cx_cmd_token(struct cx_cli *cli, int argc, char **argv)
 	int64_t days = 0, seconds = 0;
 	int o, r;
 
-	if (argc < 2 || cx_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CX_EXIT_USAGE : CX_EXIT_OK;
+	if (argc < 2) {
+		cx_cli_error("token needs a command: create, list, disable or rotate (see 'cx token --help')");
+		return CX_EXIT_USAGE;
+	}
+	if (cx_cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return CX_EXIT_OK;
 	}
 	if (strcmp(argv[1], "create") && strcmp(argv[1], "list") && strcmp(argv[1], "disable") &&
 	    strcmp(argv[1], "rotate")) {

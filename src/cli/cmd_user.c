@@ -268,9 +268,13 @@ int cx_cmd_user(struct cx_cli *cli, int argc, char **argv)
 	bool known = false;
 	int r;
 
-	if (argc < 2 || cx_cli_wants_help(argc, argv)) {
-		fputs(help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? CX_EXIT_USAGE : CX_EXIT_OK;
+	if (argc < 2) {
+		cx_cli_error("user needs a command: add, list, show, disable, enable or passwd (see 'cx user --help')");
+		return CX_EXIT_USAGE;
+	}
+	if (cx_cli_wants_help(argc, argv)) {
+		fputs(help, stdout);
+		return CX_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		known = known || strcmp(argv[1], verbs[i]) == 0;

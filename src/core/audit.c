@@ -133,6 +133,19 @@ static int verify_row(void *arg, const struct cx_audit_row *row)
 	}
 	o = json_loads(row->json, 0, &jerr);
 	json_unpack(o, "{s:I}", "seq", &inner_seq);
+	/* The columns that `cx audit show` filters on must say what the hashed
+	 * text says. */
+	if (!o || !json_is_string(json_object_get(o, "actor")) ||
+	    strcmp(json_string_value(json_object_get(o, "actor")), row->actor) != 0 ||
+	    !json_is_string(json_object_get(o, "action")) ||
+	    strcmp(json_string_value(json_object_get(o, "action")), row->action) != 0) {
+		json_decref(o);
+		v->bad_seq = row->seq;
+		snprintf(v->why, v->whylen, "entry %lld was altered: its actor or action columns "
+					    "differ from its hashed content",
+			 (long long)row->seq);
+		return 1;
+	}
 	json_decref(o);
 	if (strcmp(row->prev_hash, v->prev) != 0 || inner_seq != row->seq) {
 		v->bad_seq = row->seq;
@@ -173,14 +186,21 @@ int cx_audit_verify(struct cx_store *s, int64_t *ret_count, int64_t *ret_seq, ch
 		return 1;
 	}
 	if (head_seq != v.expect_seq - 1 || strcmp(head_hash, v.prev) != 0) {
-		*ret_seq = v.expect_seq;
-		if (head_seq >= v.expect_seq)
+		if (head_seq >= v.expect_seq) {
+			*ret_seq = v.expect_seq;
 			snprintf(why, whylen, "entries %lld to %lld are missing (removed from the end)",
 				 (long long)v.expect_seq, (long long)head_seq);
-		else
-			snprintf(why, whylen, "the chain's recorded head (entry %lld) does not match "
-					      "its last entry %lld",
-				 (long long)head_seq, (long long)v.expect_seq - 1);
+		} else if (head_seq < v.expect_seq - 1) {
+			*ret_seq = head_seq + 1;
+			snprintf(why, whylen, "entry %lld was added after the recorded end of the "
+					      "chain (entry %lld)",
+				 (long long)head_seq + 1, (long long)head_seq);
+		} else {
+			*ret_seq = head_seq;
+			snprintf(why, whylen, "entry %lld is not the one the chain's recorded head "
+					      "names (replaced)",
+				 (long long)head_seq);
+		}
 		return 1;
 	}
 	return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "access/labels.h"
+#include "access/markings.h"
 #include "access/policy.h"
 #include "core/audit.h"
 #include "stix/jcs.h"
@@ -189,6 +190,47 @@ static const json_t *marking(void *arg, const char *id)
 	return loaded;
 }
 
+/* A marking definition carrying the releasability extension must follow its
+ * schema (/schemas/releasability.json) exactly. */
+static int check_releasability(const json_t *obj, struct cx_stix_error *err)
+{
+	static const char *const allowed[] = {"extension_type", "classification",
+					      "releasable_to"};
+	const json_t *ext = json_object_get(json_object_get(obj, "extensions"),
+					    CX_REL_EXTENSION_ID);
+	struct cx_releasability rel;
+	char path[160], why[160];
+	const char *key;
+	json_t *v;
+
+	if (!ext)
+		return 0;
+	snprintf(path, sizeof(path), "extensions.%s", CX_REL_EXTENSION_ID);
+	if (strcmp(json_string_value(json_object_get(obj, "type")), "marking-definition") != 0)
+		return cx_stix_error_set(err, path, CX_RULE_MARKING,
+					 "the releasability extension belongs on marking "
+					 "definitions only");
+	json_object_foreach ((json_t *)ext, key, v) {
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			known = known || strcmp(key, allowed[i]) == 0;
+		if (!known)
+			return cx_stix_error_set(err, path, CX_RULE_MARKING,
+						 "the releasability extension has no property %s",
+						 key);
+	}
+	if (cx_releasability_parse(obj, &rel, why, sizeof(why)) < 0)
+		return cx_stix_error_set(err, path, CX_RULE_MARKING, "%s", why);
+	for (size_t i = 0; i < rel.ncodes; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(rel.codes[i], rel.codes[j]) == 0)
+				return cx_stix_error_set(err, path, CX_RULE_MARKING,
+							 "releasable_to names %s twice",
+							 rel.codes[i]);
+	return 0;
+}
+
 /* Validate, label and canonicalise one object; on success fill p. */
 static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 		   const struct cx_label_resolver *lr, struct prepared *p, struct cx_stix_error *err)
@@ -201,6 +243,8 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 		return cx_stix_error_set(err, "", CX_RULE_NOT_OBJECT,
 					 "every entry of objects must be a JSON object");
 	if (cx_stix_validate(obj, NULL, err) < 0)
+		return -EINVAL;
+	if (check_releasability(obj, err) < 0)
 		return -EINVAL;
 	if (cx_labels_compute(obj, lr, &labels, err) < 0)
 		return -EINVAL;
@@ -242,21 +286,47 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes,
  * may not store. */
 static enum cx_store_status check_writes(struct cx_store *s, struct tx_ctx *ctx, size_t *ret_bad)
 {
+	/* Earlier objects of the same input count as stored: id -> newest
+	 * {owner, revoked, modified} so far. */
+	json_t *seen = json_object();
 	size_t bad = 0;
 
 	for (size_t i = 0; i < ctx->n; i++) {
 		struct prepared *p = &ctx->items[i];
 		struct cx_existing ex = {0};
 		enum cx_store_status st;
+		const json_t *earlier;
 		const char *rule;
 
 		st = s->object_state(s, p->row.id, p->row.modified, &ex.owner, &ex.revoked,
 				     &ex.modified, &ex.same_version);
-		if (st < 0)
+		if (st < 0) {
+			json_decref(seen);
 			return st;
+		}
 		ex.exists = st == CX_STORE_OK;
+		earlier = json_object_get(seen, p->row.id);
+		if (earlier) {
+			int64_t m = json_integer_value(json_object_get(earlier, "modified"));
+
+			if (m == p->row.modified)
+				ex.same_version = true;
+			if (!ex.exists || m > ex.modified) {
+				ex.owner = json_integer_value(json_object_get(earlier, "owner"));
+				ex.revoked = json_is_true(json_object_get(earlier, "revoked"));
+				ex.modified = m;
+			}
+			ex.exists = true;
+		}
 		rule = cx_access_check_write(ctx->opts->writer, ctx->opts->writer_identity, p->obj,
 					     p->row.modified, &ex);
+		if (!rule && (!earlier || p->row.modified >
+					  json_integer_value(json_object_get(earlier, "modified"))))
+			json_object_set_new(seen, p->row.id,
+					    json_pack("{s:I, s:b, s:I}", "owner",
+						      (json_int_t)p->row.owner, "revoked",
+						      p->row.revoked, "modified",
+						      (json_int_t)p->row.modified));
 		if (rule) {
 			struct cx_ingest_item *item = &ctx->report->items[p->index];
 
@@ -274,6 +344,7 @@ static enum cx_store_status check_writes(struct cx_store *s, struct tx_ctx *ctx,
 			bad++;
 		}
 	}
+	json_decref(seen);
 	*ret_bad = bad;
 	return CX_STORE_OK;
 }
@@ -303,7 +374,20 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 		int64_t added = 0;
 		bool conflict = false;
 
-		st = s->object_put(s, &p->row, &added, &conflict);
+		if (strcmp(p->row.type, "marking-definition") == 0) {
+			/* A marking definition has one version, ever: another
+			 * `created` for a stored id is a change, not a version. */
+			int64_t owner, latest;
+			bool revoked, same = false;
+
+			st = s->object_state(s, p->row.id, p->row.modified, &owner, &revoked, &latest,
+					     &same);
+			if (st < 0)
+				return st;
+			conflict = st == CX_STORE_OK && !same;
+		}
+		if (!conflict)
+			st = s->object_put(s, &p->row, &added, &conflict);
 		if (st < 0)
 			return st;
 		if (conflict) {
@@ -358,9 +442,9 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 		if (stored)
 			e.objects_text = cx_buf_cstr(&ctx->audit_objects);
 
-		if (ctx->opts->collection)
+		if (ctx->opts->collection_id)
 			json_object_set_new(detail, "collection",
-					    json_integer(ctx->opts->collection));
+					    json_string(ctx->opts->collection_id));
 		st = cx_audit_append(s, &e);
 		json_decref(detail);
 		if (st < 0)
@@ -405,13 +489,6 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 	rctx.bits = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const json_t *obj = json_array_get(objects, i);
-		const char *id = json_string_value(json_object_get(obj, "id"));
-
-		if (id && strncmp(id, "marking-definition--", 20) == 0)
-			json_object_set(rctx.input_markings, id, (json_t *)obj);
-	}
-	for (size_t i = 0; i < n; i++) {
-		const json_t *obj = json_array_get(objects, i);
 		struct cx_ingest_item *item = &ret->items[i];
 		const char *id = json_string_value(json_object_get(obj, "id"));
 
@@ -423,6 +500,10 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 			ret->rejected++;
 		} else {
 			cx_stix_error_set_id(&item->err, id);
+			/* Objects after it may use it: a marking counts only once
+			 * it is known valid, and only for what follows it. */
+			if (strcmp(items[k].row.type, "marking-definition") == 0)
+				json_object_set(rctx.input_markings, id, (json_t *)obj);
 			k++;
 		}
 		if (opts->progress && (i + 1) % 1000 == 0)

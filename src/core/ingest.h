@@ -35,6 +35,7 @@ struct cx_ingest_report {
 
 struct cx_ingest_opts {
 	int64_t collection;      /* rowid of a collection to add every accepted object to; 0: none */
+	const char *collection_id; /* its id, for the audit */
 	size_t max_object_bytes; /* 0: CX_INGEST_MAX_OBJECT_BYTES */
 	/* Apply the sovereign-write rules for this principal (NULL: an operator
 	 * path, no rules); writer_identity is its partner's identity id. */

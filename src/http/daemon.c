@@ -75,6 +75,8 @@ static const struct cx_route *find_route(struct cx_http *h, struct cx_request *r
 	for (size_t i = 0; i < h->nroutes; i++) {
 		char params[CX_HTTP_MAX_PARAMS][256];
 
+		for (int k = 0; k < CX_HTTP_MAX_PARAMS; k++)
+			params[k][0] = '\0';
 		if (!cx_route_match(h->routes[i].pattern, req->url, params))
 			continue;
 		if (!*ret_path_route)

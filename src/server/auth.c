@@ -18,6 +18,8 @@
 
 #define CACHE_SLOTS 512
 #define CACHE_TTL_US (300ll * 1000000)
+#define THROTTLE_SLOTS 4096
+#define THROTTLE_WAYS 8
 #define THROTTLE_FAILURES 5
 #define THROTTLE_FORGET_US (15ll * 60 * 1000000) /* a quiet quarter hour clears */
 #define THROTTLE_MAX_BLOCK_US (15ll * 60 * 1000000)
@@ -54,7 +56,8 @@ struct cx_auth {
 	bool stopping;
 	unsigned char cache_key[crypto_generichash_KEYBYTES];
 	struct cache_slot cache[CACHE_SLOTS];
-	struct throttle_slot throttle[CACHE_SLOTS];
+	unsigned char throttle_key[crypto_shorthash_KEYBYTES];
+	struct throttle_slot throttle[THROTTLE_SLOTS];
 	char dummy_hash[crypto_pwhash_STRBYTES]; /* verified for unknown users */
 };
 
@@ -96,14 +99,6 @@ static unsigned slot_of(const unsigned char *key)
 	return (unsigned)(key[0] | key[1] << 8) % CACHE_SLOTS;
 }
 
-static unsigned name_slot(const char *name)
-{
-	unsigned char h[8];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)name, strlen(name), NULL, 0);
-	return slot_of(h);
-}
-
 static void cache_key(struct cx_auth *a, const char *name, const char *pw, size_t pwlen,
 		      unsigned char out[32])
 {
@@ -115,25 +110,55 @@ static void cache_key(struct cx_auth *a, const char *name, const char *pw, size_
 	crypto_generichash_final(&st, out, 32);
 }
 
-static struct throttle_slot *throttle_slot(struct cx_auth *a, const char *key)
+/* The throttle record of key (lock held): a set of THROTTLE_WAYS slots
+ * chosen by a keyed hash, so that nobody can pick which keys share a set.
+ * When create and the key has no record, the set's least recently failed
+ * record that is not blocking anyone is reused; NULL if all are blocking. */
+static struct throttle_slot *throttle_find(struct cx_auth *a, const char *key, int64_t now,
+					   bool create)
 {
-	return &a->throttle[name_slot(key)];
+	unsigned char h[8];
+	struct throttle_slot *set, *victim = NULL;
+	unsigned base;
+
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), a->throttle_key);
+	base = (unsigned)((h[0] | h[1] << 8 | (unsigned)h[2] << 16) % (THROTTLE_SLOTS / THROTTLE_WAYS)) *
+	       THROTTLE_WAYS;
+	set = &a->throttle[base];
+	for (int i = 0; i < THROTTLE_WAYS; i++)
+		if (strcmp(set[i].key, key) == 0)
+			return &set[i];
+	if (!create)
+		return NULL;
+	for (int i = 0; i < THROTTLE_WAYS; i++) {
+		if (set[i].blocked_until > now)
+			continue;
+		if (!victim || set[i].last_failure < victim->last_failure)
+			victim = &set[i];
+	}
+	if (victim) {
+		memset(victim, 0, sizeof(*victim));
+		cx_strlcpy(victim->key, key, sizeof(victim->key));
+	}
+	return victim;
 }
 
 /* True when key (a user name or "@address") is refused for now (lock held). */
 static bool throttled(struct cx_auth *a, const char *key, int64_t now)
 {
-	struct throttle_slot *t = throttle_slot(a, key);
+	struct throttle_slot *t = throttle_find(a, key, now, false);
 
-	return strcmp(t->key, key) == 0 && t->blocked_until > now;
+	return t && t->blocked_until > now;
 }
 
-static void note_failure(struct cx_auth *a, const char *key, int64_t now)
+/* Count a failure of key; true when it starts a block (lock held). */
+static bool note_failure(struct cx_auth *a, const char *key, int64_t now)
 {
-	struct throttle_slot *t = throttle_slot(a, key);
+	struct throttle_slot *t = throttle_find(a, key, now, true);
 
-	if (strcmp(t->key, key) != 0 || now - t->last_failure > THROTTLE_FORGET_US) {
-		cx_strlcpy(t->key, key, sizeof(t->key));
+	if (!t)
+		return false; /* every record of its set is blocking: keep them */
+	if (now - t->last_failure > THROTTLE_FORGET_US) {
 		t->failures = 0;
 		t->blocked_until = 0;
 	}
@@ -144,14 +169,16 @@ static void note_failure(struct cx_auth *a, const char *key, int64_t now)
 		int64_t block = 1000000ll << (shift < 10 ? shift : 10);
 
 		t->blocked_until = now + (block < THROTTLE_MAX_BLOCK_US ? block : THROTTLE_MAX_BLOCK_US);
+		return true;
 	}
+	return false;
 }
 
-static void note_success(struct cx_auth *a, const char *key)
+static void note_success(struct cx_auth *a, const char *key, int64_t now)
 {
-	struct throttle_slot *t = throttle_slot(a, key);
+	struct throttle_slot *t = throttle_find(a, key, now, false);
 
-	if (strcmp(t->key, key) == 0)
+	if (t)
 		memset(t, 0, sizeof(*t));
 }
 
@@ -176,11 +203,11 @@ static void address_key(struct cx_request *req, char out[72])
 }
 
 static void audit_login(struct cx_auth *a, struct cx_request *req, const char *name,
-			const char *partner, bool ok, const char *address)
+			const char *partner, const char *action, const char *address)
 {
 	struct cx_store *s = cx_server_store(a->srv);
 	json_t *detail = json_pack("{s:s}", "address", address + 1);
-	struct cx_audit_entry e = {name, partner, ok ? "login" : "login.failed", req->id, NULL,
+	struct cx_audit_entry e = {name, partner, action, req->id, NULL,
 				   detail, NULL};
 
 	if (!s || cx_audit_record(s, &e) < 0)
@@ -209,7 +236,7 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 	unsigned char key[32];
 	char addr[72];
 	int pwlen;
-	bool ok;
+	bool ok, blocks = false;
 
 	if (!header || strncasecmp(header, "Basic ", 6) != 0)
 		return CX_AUTH_FAILED;
@@ -237,13 +264,17 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 		memcpy(slot->key, key, sizeof(key));
 		cx_strlcpy(slot->name, buf, sizeof(slot->name));
 		slot->expires = cx_time_mono_us() + CACHE_TTL_US;
-		note_success(a, buf);
+		note_success(a, buf, cx_time_mono_us());
 	} else {
-		note_failure(a, buf, cx_time_mono_us());
-		note_failure(a, addr, cx_time_mono_us());
+		blocks = note_failure(a, buf, cx_time_mono_us());
+		blocks = note_failure(a, addr, cx_time_mono_us()) || blocks;
 	}
 	pthread_mutex_unlock(&a->lock);
-	audit_login(a, req, buf, st == CX_STORE_OK ? u.partner : NULL, ok, addr);
+	audit_login(a, req, buf, st == CX_STORE_OK ? u.partner : NULL,
+		    ok ? "login" : "login.failed", addr);
+	if (blocks)
+		audit_login(a, req, buf, st == CX_STORE_OK ? u.partner : NULL, "login.blocked",
+			    addr);
 	if (!ok)
 		cx_log(CX_LOG_WARN, req->id, "login failed", " user=%s %s", buf, addr);
 	sodium_memzero(buf, sizeof(buf));
@@ -384,6 +415,7 @@ struct cx_auth *cx_auth_start(struct cx_server *srv, unsigned workers)
 		return NULL;
 	a->srv = srv;
 	randombytes_buf(a->cache_key, sizeof(a->cache_key));
+	crypto_shorthash_keygen(a->throttle_key);
 	if (crypto_pwhash_str(a->dummy_hash, dummy, sizeof(dummy) - 1,
 			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

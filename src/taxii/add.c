@@ -210,6 +210,7 @@ enum MHD_Result cx_taxii_objects_add(struct cx_request *req)
 		cx_strlcpy(identity, partner.identity_id, sizeof(identity));
 	}
 	opts.collection = c.coll.rowid;
+	opts.collection_id = c.coll.id;
 	opts.writer = &req->who;
 	opts.writer_identity = identity;
 	opts.actor = req->who.name;

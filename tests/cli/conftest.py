@@ -5,12 +5,15 @@ repository root) on a node in a temporary folder. Every run of the binary is
 also checked for sanitizer reports, so that the same tests catch memory errors
 when CX_BIN points at an ASan+UBSan build.
 """
+import copy
+import datetime
 import decimal
 import json
 import math
 import os
 import re
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -172,7 +175,11 @@ BUNDLE_TEXT = re.compile(rb'^\{"id":"bundle--([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4
 
 
 def export(node, *args):
-    """Run `cx export` and return (raw bytes, bundle id, parsed objects)."""
+    """Run `cx export` and return (raw bytes, bundle id, parsed objects).
+    Without --as USER the export is the operator's one of everything
+    (--all), which is what the tests of storage compare with."""
+    if "--as" not in args and "--all" not in args:
+        args = ("--all",) + tuple(args)
     p = run_cx("export", *args, node=node)
     assert p.returncode == 0, describe(p)
     return check_export_bytes(p.stdout)
@@ -195,6 +202,93 @@ def expected_export(bundle_uuid, objects):
 
 def load_data(name):
     return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+# --- What every node holds from `cx init` on ---------------------------------
+
+# The OASIS TLP marking definitions (2.0, then 1.0), the project's identity
+# and its releasability extension-definition, stored by `cx init` in this
+# order before anything else (doc/CLI.md, doc/ACCESS.md).
+TLP_IDS = (
+    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",  # 2.0 CLEAR
+    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",  # 2.0 GREEN
+    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",  # 2.0 AMBER
+    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",  # 2.0 AMBER+STRICT
+    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",  # 2.0 RED
+    "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",  # 1.0 WHITE
+    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",  # 1.0 GREEN
+    "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",  # 1.0 AMBER
+    "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",  # 1.0 RED
+)
+TLP = dict(zip(("clear", "green", "amber", "amber+strict", "red"), TLP_IDS))
+PROJECT_IDENTITY = "identity--2c9e4f5a-7b1d-4e3f-8a6c-0d9b8e7f6a5c"
+RELEASABILITY_EXTENSION = "extension-definition--a7b3c2d1-6e5f-4a8b-9c0d-1e2f3a4b5c6d"
+BOOTSTRAP_IDS = TLP_IDS + (PROJECT_IDENTITY, RELEASABILITY_EXTENSION)
+
+_bootstrap = []
+
+
+def bootstrap_objects():
+    """The objects of a new node, in order, as `cx export --all` gives them
+    (read once, from a node made for the purpose)."""
+    if not _bootstrap:
+        with tempfile.TemporaryDirectory() as tmp:
+            d = Path(tmp) / "node"
+            p = run_cx("init", d)
+            assert p.returncode == 0, describe(p)
+            _, _, objs = export(d, "--all")
+        assert [o["id"] for o in objs] == list(BOOTSTRAP_IDS), \
+            f"cx init stored {[o['id'] for o in objs]}"
+        _bootstrap.extend(objs)
+    return copy.deepcopy(_bootstrap)
+
+
+def ts_us(ts):
+    """Microseconds since the epoch of an RFC 3339 UTC timestamp."""
+    m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$", ts)
+    assert m, f"not a UTC timestamp: {ts!r}"
+    t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")
+    t = t.replace(tzinfo=datetime.timezone.utc)
+    frac = (m.group(2) or "").ljust(6, "0")[:6]
+    return int(t.timestamp()) * 1000000 + int(frac)
+
+
+def bootstrap_selected(args):
+    """The bootstrap objects an export with these options holds. Every one
+    is readable by every user (unmarked definitions, or TLP:CLEAR) and none
+    is a member of a collection; each has one version."""
+    types, after, in_collection = [], None, False
+    it = iter([str(a) for a in args])
+    for a in it:
+        if a == "--type":
+            types.append(next(it))
+        elif a == "--modified-after":
+            after = ts_us(next(it))
+        elif a == "--collection":
+            in_collection = True
+            next(it)
+        elif a in ("--as", "-o", "--output"):
+            next(it)
+    out = []
+    for o in bootstrap_objects():
+        if in_collection or (types and o["type"] not in types):
+            continue
+        if after is not None and ts_us(o.get("modified") or o["created"]) <= after:
+            continue
+        out.append(o)
+    return out
+
+
+def partner_identities(node):
+    """code -> identity id, from the third column of `cx partner list`."""
+    p = run_cx("partner", "list", node=node)
+    assert p.returncode == 0, describe(p)
+    out = {}
+    for line in p.stdout.decode("utf-8").splitlines():
+        cols = line.split("\t")
+        assert len(cols) >= 3 and cols[2].startswith("identity--"), line
+        out[cols[0]] = cols[2]
+    return out
 
 
 # --- Fixtures ---------------------------------------------------------------

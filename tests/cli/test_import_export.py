@@ -5,9 +5,10 @@ import uuid
 
 import pytest
 
-from conftest import (DATA, EXIT_FAIL, EXIT_INPUT, check_export_bytes, describe,
-                      expected_export, export, import_json, jcs, parse_import_text,
-                      rule_codes, run_cx, write_bundle)
+from conftest import (BOOTSTRAP_IDS, DATA, EXIT_FAIL, EXIT_INPUT, TLP_IDS, bootstrap_objects,
+                      bootstrap_selected, check_export_bytes, describe, expected_export, export,
+                      import_json, jcs, jcs_bytes, parse_import_text, rule_codes, run_cx,
+                      write_bundle)
 
 SPEC = DATA / "stix-spec-examples.json"
 
@@ -25,6 +26,9 @@ def first_difference(raw_objects, expected):
 
 
 def assert_export_is(node, objects, *args):
+    """The export with these options is exactly the objects a new node holds
+    (those the options select) followed by `objects`, in canonical form."""
+    objects = bootstrap_selected(args) + list(objects)
     raw, bid, got = export(node, *args)
     want = expected_export(bid, objects)
     if raw != want:
@@ -52,6 +56,25 @@ def versions_latest(objects):
 
 # --- The specification's examples -------------------------------------------
 
+def spec_held(spec_bundle):
+    """The spec examples a new node already holds (the TLP marking
+    definitions), checked to be byte for byte the node's own in canonical
+    form, and the others. Importing the former is a duplicate; the export
+    then holds their canonical bytes among the bootstrap objects, so that
+    every example is still compared byte for byte."""
+    boot = {o["id"]: o for o in bootstrap_objects()}
+    held = [o for o in spec_bundle["objects"] if o["id"] in boot]
+    new = [o for o in spec_bundle["objects"] if o["id"] not in boot]
+    assert sorted(o["id"] for o in held) == sorted(TLP_IDS)
+    for o in held:
+        assert jcs_bytes(o) == jcs_bytes(boot[o["id"]]), \
+            f"the node's {o['id']} is not the specification's"
+    return held, new
+
+
+def import_line(o):
+    return f"{'duplicate' if o['id'] in BOOTSTRAP_IDS else 'stored'} {o['id']}"
+
 def test_spec_examples_cover_every_type(spec_bundle):
     types = {o["type"] for o in spec_bundle["objects"]}
     sdo = {"attack-pattern", "campaign", "course-of-action", "grouping", "identity",
@@ -71,27 +94,30 @@ def test_spec_examples_cover_every_type(spec_bundle):
 
 def test_spec_examples_roundtrip(node, spec_bundle):
     objects = spec_bundle["objects"]
+    held, new = spec_held(spec_bundle)
     p = run_cx("import", SPEC, node=node)
     assert p.returncode == 0, describe(p)
     lines, summary = parse_import_text(p.stdout)
-    assert summary == (len(objects), 0, 0), describe(p)
-    assert lines == [f"stored {o['id']}" for o in objects]
-    assert_export_is(node, objects)
+    assert summary == (len(new), len(held), 0), describe(p)
+    assert lines == [import_line(o) for o in objects]
+    assert_export_is(node, new)
 
 
 def test_spec_examples_roundtrip_latest(node, spec_bundle):
     assert run_cx("import", SPEC, node=node).returncode == 0
-    latest = versions_latest(spec_bundle["objects"])
-    assert len(latest) < len(spec_bundle["objects"])  # the fixture has versions
+    _, new = spec_held(spec_bundle)
+    latest = versions_latest(new)
+    assert len(latest) < len(new)  # the fixture has versions
     assert_export_is(node, latest, "--latest")
 
 
 def test_spec_examples_json_report(node, spec_bundle):
     objects = spec_bundle["objects"]
+    held, new = spec_held(spec_bundle)
     p, rep = import_json(node, SPEC, expect=0)
-    assert (rep["stored"], rep["duplicate"], rep["rejected"]) == (len(objects), 0, 0)
+    assert (rep["stored"], rep["duplicate"], rep["rejected"]) == (len(new), len(held), 0)
     res = rep["results"]
-    assert [r["status"] for r in res] == ["stored"] * len(objects)
+    assert [r["status"] for r in res] == [import_line(o).split()[0] for o in objects]
     assert [r["id"] for r in res] == [o["id"] for o in objects]
     base = res[0]["index"]
     assert base in (0, 1)
@@ -107,20 +133,22 @@ def test_reimport_is_all_duplicate_roundtrip(node, spec_bundle):
     assert summary == (0, len(objects), 0), describe(p)
     assert lines == [f"duplicate {o['id']}" for o in objects]
     # Nothing new was added: the export is still each object once.
-    assert_export_is(node, objects)
+    assert_export_is(node, spec_held(spec_bundle)[1])
 
 
 def test_reimport_from_export_is_duplicate(node, tmp_path, spec_bundle):
     assert run_cx("import", SPEC, node=node).returncode == 0
     out = tmp_path / "export.json"
-    assert run_cx("export", "-o", out, node=node).returncode == 0
+    assert run_cx("export", "--all", "-o", out, node=node).returncode == 0
     p = run_cx("import", out, node=node)
     assert p.returncode == 0, describe(p)
     _, summary = parse_import_text(p.stdout)
-    assert summary == (0, len(spec_bundle["objects"]), 0)
+    assert summary == (0, len(BOOTSTRAP_IDS) + len(spec_held(spec_bundle)[1]), 0)
 
 
-def test_sco_same_id_different_content_is_duplicate(node, tmp_path):
+def test_sco_same_id_different_content_is_a_conflict(node, tmp_path):
+    # An SCO has one version; other content under its id is a conflict
+    # (doc/ACCESS.md: version-conflict), and the stored one stays.
     sco = {"type": "ipv4-addr", "spec_version": "2.1",
            "id": "ipv4-addr--" + str(uuid.uuid4()), "value": "198.51.100.77"}
     other = dict(sco, value="198.51.100.78")
@@ -128,9 +156,13 @@ def test_sco_same_id_different_content_is_duplicate(node, tmp_path):
     f2 = write_bundle(tmp_path / "2.json", [other])
     assert run_cx("import", f1, node=node).returncode == 0
     p = run_cx("import", f2, node=node)
-    assert p.returncode == 0, describe(p)
+    assert p.returncode == EXIT_FAIL, describe(p)
     lines, summary = parse_import_text(p.stdout)
-    assert lines == [f"duplicate {sco['id']}"] and summary == (0, 1, 0)
+    assert summary == (0, 0, 1), describe(p)
+    assert len(lines) == 1 and lines[0].startswith(f"rejected {sco['id']} "), lines
+    assert lines[0].split(":", 1)[0].split()[-1] == "version-conflict", lines
+    p = run_cx("import", f1, node=node)
+    assert p.returncode == 0 and parse_import_text(p.stdout)[1] == (0, 1, 0), describe(p)
     assert_export_is(node, [sco])
 
 
@@ -452,11 +484,11 @@ def test_export_to_file(node, tmp_path, small_bundle):
     assert run_cx("import", write_bundle(tmp_path / "s.json", objects), node=node).returncode == 0
     out = tmp_path / "out" / "export.json"
     out.parent.mkdir()
-    p = run_cx("export", "-o", out, node=node)
+    p = run_cx("export", "--all", "-o", out, node=node)
     assert p.returncode == 0, describe(p)
     assert p.stdout == b""
     raw, bid, _ = check_export_bytes(out.read_bytes())
-    assert raw == expected_export(bid, objects)
+    assert raw == expected_export(bid, bootstrap_objects() + objects)
 
 
 def test_import_bundle_without_objects_stores_nothing(node, tmp_path):

@@ -2,7 +2,7 @@
 import json
 import os
 
-from conftest import (EXIT_FAIL, EXIT_NODE, assert_cli_error, describe, export,
+from conftest import (BOOTSTRAP_IDS, EXIT_FAIL, EXIT_NODE, assert_cli_error, describe, export,
                       run_cx, write_bundle)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -52,8 +52,9 @@ def test_init_twice_fails_and_keeps_the_node(tmp_path, small_bundle):
     assert p.stderr.strip(), "no error message"
     # The second init must not have reset the existing node.
     assert (d / "cx.ini").read_bytes() == ini
-    _, _, objs = export(d)
-    assert len(objs) == len(small_bundle["objects"])
+    _, _, objs = export(d, "--all")
+    assert [o["id"] for o in objs] == \
+        list(BOOTSTRAP_IDS) + [o["id"] for o in small_bundle["objects"]]
 
 
 def test_init_twice_in_current_folder_fails(tmp_path):
@@ -75,48 +76,52 @@ def _two_nodes(tmp_path, small_bundle):
 
 
 def _count(p):
+    """The number of objects an `export --all` holds beyond those of a new
+    node (which come first)."""
     assert p.returncode == 0, describe(p)
-    return len(json.loads(p.stdout)["objects"])
+    ids = [o["id"] for o in json.loads(p.stdout)["objects"]]
+    assert ids[:len(BOOTSTRAP_IDS)] == list(BOOTSTRAP_IDS), ids[:20]
+    return len(ids) - len(BOOTSTRAP_IDS)
 
 
 def test_node_found_by_option(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
-    assert _count(run_cx("export", node=a, cwd=tmp_path)) == n
-    assert _count(run_cx("export", node=b, cwd=tmp_path)) == 0
+    assert _count(run_cx("export", "--all", node=a, cwd=tmp_path)) == n
+    assert _count(run_cx("export", "--all", node=b, cwd=tmp_path)) == 0
 
 
 def test_node_found_by_environment(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
-    assert _count(run_cx("export", cwd=tmp_path, env={"CX_NODE": str(a)})) == n
-    assert _count(run_cx("export", cwd=tmp_path, env={"CX_NODE": str(b)})) == 0
+    assert _count(run_cx("export", "--all", cwd=tmp_path, env={"CX_NODE": str(a)})) == n
+    assert _count(run_cx("export", "--all", cwd=tmp_path, env={"CX_NODE": str(b)})) == 0
 
 
 def test_node_found_in_current_folder(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
-    assert _count(run_cx("export", cwd=a)) == n
-    assert _count(run_cx("export", cwd=b)) == 0
+    assert _count(run_cx("export", "--all", cwd=a)) == n
+    assert _count(run_cx("export", "--all", cwd=b)) == 0
 
 
 def test_node_option_wins_over_environment_and_folder(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
-    assert _count(run_cx("export", node=a, cwd=b, env={"CX_NODE": str(b)})) == n
+    assert _count(run_cx("export", "--all", node=a, cwd=b, env={"CX_NODE": str(b)})) == n
 
 
 def test_node_environment_wins_over_folder(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
-    assert _count(run_cx("export", cwd=b, env={"CX_NODE": str(a)})) == n
+    assert _count(run_cx("export", "--all", cwd=b, env={"CX_NODE": str(a)})) == n
 
 
 def test_node_relative_option(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
-    assert _count(run_cx("--node", "a", "export", cwd=tmp_path)) == n
+    assert _count(run_cx("--node", "a", "export", "--all", cwd=tmp_path)) == n
 
 
 def test_no_node_in_current_folder_is_exit_3(tmp_path, small_bundle):
     empty = tmp_path / "empty"
     empty.mkdir()
     f = write_bundle(tmp_path / "in.json", small_bundle["objects"])
-    assert_cli_error(run_cx("export", cwd=empty), EXIT_NODE)
+    assert_cli_error(run_cx("export", "--all", cwd=empty), EXIT_NODE)
     assert_cli_error(run_cx("import", f, cwd=empty), EXIT_NODE)
     # Nothing was created where there was no node.
     assert list(empty.iterdir()) == []
@@ -125,7 +130,7 @@ def test_no_node_in_current_folder_is_exit_3(tmp_path, small_bundle):
 def test_node_option_to_missing_folder_is_exit_3(tmp_path, small_bundle):
     missing = tmp_path / "missing"
     f = write_bundle(tmp_path / "in.json", small_bundle["objects"])
-    assert_cli_error(run_cx("export", node=missing, cwd=tmp_path), EXIT_NODE)
+    assert_cli_error(run_cx("export", "--all", node=missing, cwd=tmp_path), EXIT_NODE)
     assert_cli_error(run_cx("import", f, node=missing, cwd=tmp_path), EXIT_NODE)
     assert not missing.exists()
 
@@ -134,14 +139,14 @@ def test_node_option_to_folder_without_node_is_exit_3(tmp_path):
     d = tmp_path / "plain"
     d.mkdir()
     (d / "unrelated.txt").write_text("not a node\n")
-    assert_cli_error(run_cx("export", node=d, cwd=tmp_path), EXIT_NODE)
+    assert_cli_error(run_cx("export", "--all", node=d, cwd=tmp_path), EXIT_NODE)
     assert sorted(x.name for x in d.iterdir()) == ["unrelated.txt"]
 
 
 def test_environment_to_folder_without_node_is_exit_3(tmp_path):
     d = tmp_path / "plain"
     d.mkdir()
-    assert_cli_error(run_cx("export", cwd=tmp_path, env={"CX_NODE": str(d)}), EXIT_NODE)
+    assert_cli_error(run_cx("export", "--all", cwd=tmp_path, env={"CX_NODE": str(d)}), EXIT_NODE)
 
 
 def test_environment_does_not_fall_back_to_folder(tmp_path, small_bundle):
@@ -150,4 +155,4 @@ def test_environment_does_not_fall_back_to_folder(tmp_path, small_bundle):
     a, b, n = _two_nodes(tmp_path, small_bundle)
     plain = tmp_path / "plain"
     plain.mkdir()
-    assert_cli_error(run_cx("export", cwd=a, env={"CX_NODE": str(plain)}), EXIT_NODE)
+    assert_cli_error(run_cx("export", "--all", cwd=a, env={"CX_NODE": str(plain)}), EXIT_NODE)

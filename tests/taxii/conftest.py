@@ -25,15 +25,38 @@ from pathlib import Path
 
 import pytest
 import requests
+import requests.adapters
 
 REPO = Path(__file__).resolve().parents[2]
 CX_BIN = Path(os.environ.get("CX_BIN", REPO / "build" / "src" / "cli" / "cx"))
 DEMO = REPO / "demo" / "intel.json"
+SPEC_EXAMPLES = REPO / "tests" / "data" / "stix-spec-examples.json"
 
 TAXII = "application/taxii+json;version=2.1"
 TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 EPOCH = "1970-01-01T00:00:00.000000Z"
 GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"  # TLP 2.0 GREEN
+AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"  # TLP 2.0 AMBER
+RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"    # TLP 2.0 RED
+REL_EXTENSION = "extension-definition--a7b3c2d1-6e5f-4a8b-9c0d-1e2f3a4b5c6d"
+
+
+def _demo_partners():
+    """code -> identity id of the demo's partners (demo/partners.txt)."""
+    out = {}
+    for line in (REPO / "demo" / "partners.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            code, identity = line.split()
+            out[code] = identity
+    return out
+
+
+# The partners' STIX identities are pinned (`cx partner add --identity`) to
+# the demo's, so that the demo objects have their owners on the test nodes
+# too and fixtures can name an owner before a node exists. Every node checks
+# them against `cx partner list`.
+IDENTITY = {code: ident for code, ident in _demo_partners().items()
+            if code in ("USA", "IRQ", "KRG")}
 
 SANITIZER_MARKS = ("runtime error", "AddressSanitizer", "LeakSanitizer",
                    "UndefinedBehaviorSanitizer")
@@ -50,20 +73,26 @@ ROOTS = {
 }
 
 # name -> partner, role. Every user has clearance S so that no object is
-# withheld for clearance; collection grants are what the tests vary.
+# withheld for clearance; collection grants are what the tests vary. Every
+# fixture object is readable by all three partners (doc/ACCESS.md): the
+# egress gate itself is tested on nodes of its own (test_taxii_hidden.py).
 USERS = {
     "usaadmin": {"partner": "USA", "role": "admin"},
     "usacontrib": {"partner": "USA", "role": "contributor"},
     "irqreader": {"partner": "IRQ", "role": "reader"},
+    "irqcontrib": {"partner": "IRQ", "role": "contributor"},
     "krguser": {"partner": "KRG", "role": "approver"},   # matches no grant
     "ghost": {"partner": "USA", "role": "admin"},        # disabled after set-up
+    "decoy": {"partner": "USA", "role": "reader"},       # takes the wrong passwords
 }
 PASSWORDS = {
     "usaadmin": "Admin-pass-4711",
     "usacontrib": "pw:with:colons",   # RFC 7617: only the user-id cannot hold ':'
     "irqreader": "Reader-pass-0815",
+    "irqcontrib": "Irq-contrib-pass-1",
     "krguser": "Krg-pass-2222",
     "ghost": "Ghost-pass-3333",
+    "decoy": "Decoy-pass-9999",
 }
 
 # key -> root, title, grants (partner, role, access). The key is the alias.
@@ -103,6 +132,14 @@ def stix_id(kind):
     return f"{kind}--{uuid.uuid4()}"
 
 
+def _with(o, extra):
+    """o updated with extra; an extra value None removes the property."""
+    o.update(extra)
+    return {k: v for k, v in o.items() if v is not None}
+
+
+# Fixture objects are created by the USA partner (the users who post them
+# belong to it) and marked TLP:GREEN, so that every partner may read them.
 def indicator(n=0, id=None, created="2026-01-01T00:00:00.000Z", modified=None, **extra):
     o = {
         "type": "indicator",
@@ -110,27 +147,30 @@ def indicator(n=0, id=None, created="2026-01-01T00:00:00.000Z", modified=None, *
         "id": id or stix_id("indicator"),
         "created": created,
         "modified": modified or created,
+        "created_by_ref": IDENTITY["USA"],
         "name": f"Test indicator {n}",
         "pattern": f"[ipv4-addr:value = '198.51.100.{n % 250 + 1}']",
         "pattern_type": "stix",
         "valid_from": "2026-01-01T00:00:00Z",
         "object_marking_refs": [GREEN],
     }
-    o.update(extra)
-    return o
+    return _with(o, extra)
 
 
-def malware(n=0):
-    return {"type": "malware", "spec_version": "2.1", "id": stix_id("malware"),
-            "created": "2026-01-02T00:00:00.000Z", "modified": "2026-01-02T00:00:00.000Z",
-            "name": f"Test malware {n}", "is_family": False,
-            "object_marking_refs": [GREEN]}
+def malware(n=0, **extra):
+    return _with({"type": "malware", "spec_version": "2.1", "id": stix_id("malware"),
+                  "created": "2026-01-02T00:00:00.000Z",
+                  "modified": "2026-01-02T00:00:00.000Z",
+                  "created_by_ref": IDENTITY["USA"], "name": f"Test malware {n}",
+                  "is_family": False, "object_marking_refs": [GREEN]}, extra)
 
 
-def tool(n=0):
-    return {"type": "tool", "spec_version": "2.1", "id": stix_id("tool"),
-            "created": "2026-01-03T00:00:00.000Z", "modified": "2026-01-03T00:00:00.000Z",
-            "name": f"Test tool {n}", "object_marking_refs": [GREEN]}
+def tool(n=0, **extra):
+    return _with({"type": "tool", "spec_version": "2.1", "id": stix_id("tool"),
+                  "created": "2026-01-03T00:00:00.000Z",
+                  "modified": "2026-01-03T00:00:00.000Z",
+                  "created_by_ref": IDENTITY["USA"], "name": f"Test tool {n}",
+                  "object_marking_refs": [GREEN]}, extra)
 
 
 def versions_of(base, modifieds):
@@ -143,14 +183,33 @@ def version_of(obj):
     return obj.get("modified") or obj.get("created")
 
 
-def demo_green():
-    """The demo objects marked TLP:GREEN (two report versions among them)."""
-    objs = json.loads(DEMO.read_text(encoding="utf-8"))["objects"]
-    return [o for o in objs if o.get("object_marking_refs") == [GREEN]]
+def demo_objects():
+    return json.loads(DEMO.read_text(encoding="utf-8"))["objects"]
+
+
+def demo_markings():
+    """The demo's own marking definitions (releasability markings)."""
+    return [o for o in demo_objects() if o["type"] == "marking-definition"]
+
+
+def demo_shared():
+    """The demo objects every partner of the test node (USA, IRQ, KRG, all
+    with clearance S) may read: marked TLP:GREEN, or only with demo
+    releasability markings that release to all three (two report versions
+    among them)."""
+    shared = {GREEN}
+    for m in demo_markings():
+        ext = m.get("extensions", {}).get(REL_EXTENSION)
+        if ext and {"USA", "IRQ", "KRG"} <= set(ext["releasable_to"]):
+            shared.add(m["id"])
+    return [o for o in demo_objects() if o["type"] != "marking-definition"
+            and o.get("object_marking_refs") and set(o["object_marking_refs"]) <= shared]
 
 
 def tlp_green_definition():
-    objs = json.loads(DEMO.read_text(encoding="utf-8"))["objects"]
+    """The OASIS TLP:GREEN (2.0) marking definition, as the specification
+    prints it; every node holds it from `cx init` on."""
+    objs = json.loads(SPEC_EXAMPLES.read_text(encoding="utf-8"))["objects"]
     return next(o for o in objs if o["id"] == GREEN)
 
 
@@ -269,6 +328,9 @@ class Node:
         self.base = None
         self.log = self.dir.parent / (self.dir.name + "-serve.log")
         self.http = requests.Session()
+        self.sources = {}        # client address -> requests.Session bound to it
+        self.next_source = 0
+        self.identities = {}
         self.data = {}
 
     # -- set-up ---------------------------------------------------------------
@@ -282,8 +344,21 @@ class Node:
         assert p.returncode == 0, f"cx init: exit {p.returncode}: {p.stderr[-2000:]!r}"
         assert self.ini.is_file(), f"cx init wrote no {self.ini}"
 
-    def add_partner(self, code, name):
-        self.cx("partner", "add", code, "--name", name)
+    def add_partner(self, code, name, identity=None):
+        """Add a partner, its identity pinned to IDENTITY[code] unless
+        given, and check `cx partner list` names that identity."""
+        identity = identity or IDENTITY[code]
+        self.cx("partner", "add", code, "--name", name, "--identity", identity)
+        self.identities = self.partner_identities()
+        assert self.identities.get(code) == identity, self.identities
+
+    def partner_identities(self):
+        """code -> identity id, the third column of `cx partner list`."""
+        out = {}
+        for line in self.cx("partner", "list").stdout.decode().splitlines():
+            cols = line.split("\t")
+            out[cols[0]] = cols[2]
+        return out
 
     def add_user(self, name, partner, role, password, clearance="S"):
         self.cx("user", "add", name, "--partner", partner, "--role", role,
@@ -320,10 +395,22 @@ class Node:
         return json.loads(p.stdout)
 
     def store_ids(self, collection=None):
-        """Ids of the objects stored (in a collection), read with `cx export`."""
-        args = ["export"] + (["--collection", collection] if collection else [])
+        """Ids of the objects stored (in a collection), read with the
+        operator's `cx export --all`."""
+        args = ["export", "--all"] + (["--collection", collection] if collection else [])
         p = self.cx(*args)
         return {o["id"] for o in json.loads(p.stdout)["objects"]}
+
+    def store_versions(self, collection=None):
+        """(id, version) of every stored version (in a collection)."""
+        args = ["export", "--all"] + (["--collection", collection] if collection else [])
+        p = self.cx(*args)
+        return {(o["id"], version_of(o)) for o in json.loads(p.stdout)["objects"]}
+
+    def audit(self, *filters):
+        """The audit entries `cx audit show` prints with these filters."""
+        p = self.cx("audit", "show", *filters)
+        return [json.loads(ln) for ln in p.stdout.decode("utf-8").splitlines()]
 
     def start(self):
         self.port = free_port()
@@ -385,11 +472,29 @@ class Node:
         return "&".join(urllib.parse.quote(k, safe="[]") + "="
                         + urllib.parse.quote(str(v), safe=",:") for k, v in pairs)
 
+    def fresh_source(self):
+        """A loopback address no request of this node's tests came from yet.
+        Logins meant to fail come from one, because the node throttles
+        failed password logins per client address (5 failures): from
+        127.0.0.1 they would lock every other test's Basic logins out."""
+        self.next_source += 1
+        return f"127.0.{1 + self.next_source // 250}.{1 + self.next_source % 250}"
+
+    def session_from(self, source):
+        if source is None:
+            return self.http
+        if source not in self.sources:
+            s = requests.Session()
+            s.mount("http://", SourceAdapter(source))
+            self.sources[source] = s
+        return self.sources[source]
+
     def request(self, method, path, user="usacontrib", params=None, auth="bearer",
                 accept=TAXII, headers=None, data=None, body=None, content_type=TAXII,
-                timeout=60):
+                timeout=60, source=None):
         """One request. user None sends no credentials; auth is "bearer" or
-        "basic"; accept None sends no Accept header; body is JSON to send."""
+        "basic"; accept None sends no Accept header; body is JSON to send;
+        source is the client address to send from (default 127.0.0.1)."""
         url = self.base + path
         q = self.qs(params)
         if q:
@@ -406,7 +511,8 @@ class Node:
         if data is not None and content_type is not None:
             h["Content-Type"] = content_type
         h.update(headers or {})
-        return self.http.request(method, url, headers=h, data=data, timeout=timeout)
+        return self.session_from(source).request(method, url, headers=h, data=data,
+                                                 timeout=timeout)
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -453,6 +559,19 @@ class Node:
 
     def objects(self, alias, params=(), user="usacontrib"):
         return self.all_items(self.col_path(alias, "objects/"), params, user)
+
+
+class SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connections from a given local address (any of 127.0.0.0/8 reaches a
+    server listening on 127.0.0.1)."""
+
+    def __init__(self, source, **kw):
+        self.source = source
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kw)
 
 
 def basic(user, password):
@@ -541,10 +660,14 @@ def setup_main_node(tmp):
 
 def load_fixtures(node):
     d = node.data
-    # library: the demo's GREEN objects (a report in two versions), one
-    # indicator in three versions imported newest first (so that date_added
-    # order and version order differ), and 32 generated objects.
-    demo = demo_green()
+    # The demo's releasability markings, stored outside any collection: the
+    # objects they mark may be stored only once they are (unknown-marking).
+    node.import_objects(demo_markings(), None, "demo-markings")
+    # library: the demo objects every partner may read (a report in two
+    # versions), one indicator in three versions imported newest first (so
+    # that date_added order and version order differ), and 32 generated
+    # objects.
+    demo = demo_shared()
     node.import_objects(demo, "library", "demo")
     mv = indicator(900, created="2026-01-01T00:00:00.000Z")
     mvs = versions_of(mv, ["2026-01-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z",

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from .conftest import (REPO, ROOTS, TAXII, TS_RE, assert_error, assert_taxii_type, describe,
-                      indicator, malware, version_of)
+from .conftest import (IDENTITY, REPO, ROOTS, TAXII, TS_RE, assert_error, assert_taxii_type,
+                      describe, indicator, malware, version_of)
 
 STATUS_PROPS = {"id", "status", "request_timestamp", "total_count", "success_count",
                 "successes", "failure_count", "failures", "pending_count", "pendings"}
@@ -149,7 +149,8 @@ def test_invalid_objects_are_failures(node):
 def test_unversioned_object_version_is_created(node):
     statement = {"type": "marking-definition", "spec_version": "2.1",
                  "id": f"marking-definition--{uuid.uuid4()}",
-                 "created": "2026-02-02T02:02:02.000Z", "definition_type": "statement",
+                 "created": "2026-02-02T02:02:02.000Z",
+                 "created_by_ref": IDENTITY["USA"], "definition_type": "statement",
                  "definition": {"statement": "Copyright 2026, conformance suite"}}
     s = post(node, "indicators", [statement])
     check_status(s, 1, [statement])
@@ -172,22 +173,26 @@ def test_empty_envelope(node):
     ("irqreader", "indicators", 403),     # read grant only
     ("irqreader", "library", 403),
     ("usaadmin", "union", 403),           # USA * read; write is for contributors
+    # A write grant, but writing needs the contributor or admin role too
+    # (doc/ACCESS.md, sovereign writes).
+    ("irqreader", "dropbox", 403),
     ("usacontrib", "hidden", 404),
     ("krguser", "indicators", 404),
     ("irqreader", "mirror", 404),
 ])
 def test_post_without_write_permission(node, user, alias, status):
-    o = indicator(20)
+    o = indicator(20, created_by_ref=IDENTITY[node.users[user].partner])
     assert_error(node.post_objects(alias, [o], user=user), status)
     assert o["id"] not in node.store_ids()
 
 
 @pytest.mark.parametrize("user,alias", [
-    ("irqreader", "dropbox"), ("usacontrib", "dropbox"), ("usacontrib", "union"),
+    ("irqcontrib", "dropbox"), ("usacontrib", "dropbox"), ("usacontrib", "union"),
     ("usaadmin", "inbox2"),
 ])
 def test_post_with_write_permission(node, user, alias):
-    o = indicator(21)
+    # Each posts what its own partner created.
+    o = indicator(21, created_by_ref=IDENTITY[node.users[user].partner])
     check_status(post(node, alias, [o], user=user), 1, [o])
 
 

@@ -1,5 +1,11 @@
 """Authentication (1.6.9, 8.2.2, doc/TAXII.md): HTTP Basic and bearer
-tokens; every failure is 401 with a WWW-Authenticate challenge."""
+tokens; every failure is 401 with a WWW-Authenticate challenge.
+
+The node throttles failed password logins per user name and per client
+address (test_taxii_auth_rules.py). So that this shared node never throttles
+the logins of other tests, wrong passwords here are those of `decoy`, a user
+no other test logs in as, and every failing Basic login comes from a
+loopback address of its own (Node.fresh_source)."""
 import base64
 import re
 import uuid
@@ -40,9 +46,9 @@ def assert_401(r):
     return e
 
 
-def with_header(node, value, path="/coalition/collections/", method="GET"):
+def with_header(node, value, path="/coalition/collections/", method="GET", source=None):
     h = {} if value is None else {"Authorization": value}
-    return node.request(method, path, user=None, headers=h)
+    return node.request(method, path, user=None, headers=h, source=source)
 
 
 def test_every_endpoint_needs_credentials(node):
@@ -60,28 +66,35 @@ def test_healthz_needs_none(node):
 
 @pytest.mark.parametrize("header", [
     None,
-    basic("usaadmin", "wrong-password"),
-    basic("usaadmin", ""),
-    basic("usaadmin", PASSWORDS["usaadmin"] + "x"),
+    basic("decoy", "wrong-password"),
+    basic("decoy", ""),
+    basic("decoy", PASSWORDS["decoy"] + "x"),
     basic("nobody", "whatever"),
     basic("", ""),
-    "Basic " + base64.b64encode(b"usaadmin").decode(),     # no colon
+    "Basic " + base64.b64encode(b"decoy").decode(),     # no colon
     "Basic !!!not-base64!!!",
     "Basic",
     "Bearer",
     "Bearer " + "0" * 43,
     "Bearer not-a-token",
-    "Digest username=\"usaadmin\", realm=\"cx\"",
-    "usaadmin:" + PASSWORDS["usaadmin"],
+    "Digest username=\"decoy\", realm=\"cx\"",
+    "decoy:" + PASSWORDS["decoy"],
 ])
 def test_bad_credentials_are_401(node, header):
-    assert_401(with_header(node, header))
+    assert_401(with_header(node, header, source=node.fresh_source()))
+
+
+def test_decoy_logs_in_with_its_password(node):
+    # The decoy's right password works, so that its wrong ones above are
+    # refused for being wrong.
+    r = with_header(node, basic("decoy", PASSWORDS["decoy"]), source=node.fresh_source())
+    assert r.status_code == 200, describe(r)
 
 
 def test_password_is_not_a_token_and_token_is_not_a_password(node):
-    u = node.users["usaadmin"]
+    u = node.users["decoy"]
     assert_401(with_header(node, "Bearer " + u.password))
-    assert_401(with_header(node, basic(u.name, u.token)))
+    assert_401(with_header(node, basic(u.name, u.token), source=node.fresh_source()))
 
 
 def test_altered_token_is_401(node):
@@ -121,7 +134,8 @@ def test_scheme_names_are_case_insensitive(node):
 def test_disabled_user_is_401(node):
     if not node.data.get("ghost_disabled"):
         pytest.skip("this cx has no `cx user disable`")
-    assert_401(node.get("/coalition/collections/", user="ghost", auth="basic"))
+    assert_401(node.get("/coalition/collections/", user="ghost", auth="basic",
+                        source=node.fresh_source()))
     assert_401(node.get("/coalition/collections/", user="ghost", auth="bearer"))
 
 
