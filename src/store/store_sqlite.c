@@ -350,6 +350,24 @@ static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 	row->classification = sqlite3_column_int(q, 14);
 }
 
+/* The columns of a lean scan (see scan_sql); the others read as empty. */
+static void lean_row_from(sqlite3_stmt *q, struct cx_object_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->type = "";
+	row->spec_version = "";
+	row->id = (const char *)sqlite3_column_text(q, 0);
+	row->modified = sqlite3_column_int64(q, 1);
+	row->date_added = sqlite3_column_int64(q, 2);
+	row->json = (const char *)sqlite3_column_text(q, 3);
+	row->json_len = (size_t)sqlite3_column_bytes(q, 3);
+	row->version = (const char *)sqlite3_column_text(q, 4);
+	row->owner = sqlite3_column_int64(q, 5);
+	row->tlp = sqlite3_column_int(q, 6);
+	row->rel_mask = sqlite3_column_int64(q, 7);
+	row->classification = sqlite3_column_int(q, 8);
+}
+
 static enum cx_store_status object_latest(struct cx_store *s, const char *id,
 					  struct cx_object_row *ret)
 {
@@ -437,8 +455,9 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 	const char *t = f->collection ? "co" : "o";
 
 	if (f->lean)
-		cx_buf_printf(sql, "SELECT o.id, '', '', 0, o.modified, NULL, 0, 0, %s.date_added, "
-				   "o.json, o.version, o.owner, o.tlp, o.rel_mask, o.class", t);
+		cx_buf_printf(sql, "SELECT o.id, o.modified, %s.date_added, o.json, o.version, "
+				   "o.owner, o.tlp, o.rel_mask, o.class",
+			      t);
 	else
 		cx_buf_printf(sql, "SELECT " ROW_COLUMNS, t, t);
 	if (f->collection)
@@ -544,7 +563,10 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct cx_object_row row;
 
-		row_from(q, &row);
+		if (f->lean)
+			lean_row_from(q, &row);
+		else
+			row_from(q, &row);
 		r = CX_STORE_OK;
 		if (cb(arg, &row) != 0) {
 			rc = SQLITE_DONE;
