@@ -3,7 +3,8 @@
  * cx: parse a bundle of N indicators, validate each (patterns included),
  *     canonicalise, and store them in one durable transaction.
  * baseline: raw SQLite inserts of the same rows (same schema, same canonical
- *     text already computed, WAL + synchronous=FULL, one transaction).
+ *     text and full-text entries already computed, WAL + synchronous=FULL,
+ *     one transaction).
  * cli: the same bundle through `cx import` (when a cx binary is given).
  *
  * usage: bench_import [N] [path/to/cx] */
@@ -74,6 +75,7 @@ static void remove_store(const char *dir)
 struct rows {
 	char **json;
 	char **id;
+	char **text; /* the full-text index entry of each */
 	size_t n;
 };
 
@@ -85,6 +87,28 @@ static int capture(void *arg, const struct cx_object_row *r)
 	rows->id[rows->n] = strdup(r->id);
 	rows->n++;
 	return 0;
+}
+
+/* The search text cx indexed for each row, so that the baseline stores it
+ * too: the same rows. */
+static void capture_text(const char *path, struct rows *rows)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT text FROM objects_fts WHERE id = ?1", -1, &q, NULL) !=
+		    SQLITE_OK)
+		die("cannot read the full-text index");
+	for (size_t i = 0; i < rows->n; i++) {
+		sqlite3_bind_text(q, 1, rows->id[i], -1, SQLITE_STATIC);
+		rows->text[i] = strdup(sqlite3_step(q) == SQLITE_ROW
+					       ? (const char *)sqlite3_column_text(q, 0)
+					       : "");
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 }
 
 static double run_cx(const char *text, size_t len, size_t n, struct rows *rows)
@@ -116,6 +140,7 @@ static double run_cx(const char *text, size_t len, size_t n, struct rows *rows)
 	cx_ingest_report_release(&rep);
 	json_decref(objects);
 	s->close(s);
+	capture_text(path, rows);
 	remove_store(dir);
 	return (double)(t1 - t0) / 1e6;
 }
@@ -124,7 +149,7 @@ static double run_baseline(const struct rows *rows)
 {
 	char dir[64], path[128];
 	sqlite3 *db;
-	sqlite3_stmt *q;
+	sqlite3_stmt *q, *fts;
 	int64_t t0, t1;
 
 	temp_dir(dir, sizeof(dir));
@@ -143,6 +168,9 @@ static double run_baseline(const struct rows *rows)
 			       "'2026-01-01T00:00:00.000Z')",
 			       -1, &q, NULL) != SQLITE_OK)
 		die(sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, "INSERT INTO objects_fts (rowid, id, text) VALUES (?1, ?2, ?3)",
+			       -1, &fts, NULL) != SQLITE_OK)
+		die(sqlite3_errmsg(db));
 	t0 = cx_time_mono_us();
 	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (size_t i = 0; i < rows->n; i++) {
@@ -152,11 +180,18 @@ static double run_baseline(const struct rows *rows)
 		if (sqlite3_step(q) != SQLITE_DONE)
 			die(sqlite3_errmsg(db));
 		sqlite3_reset(q);
+		sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(db));
+		sqlite3_bind_text(fts, 2, rows->id[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(fts, 3, rows->text[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(fts) != SQLITE_DONE)
+			die(sqlite3_errmsg(db));
+		sqlite3_reset(fts);
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		die(sqlite3_errmsg(db));
 	t1 = cx_time_mono_us();
 	sqlite3_finalize(q);
+	sqlite3_finalize(fts);
 	sqlite3_close(db);
 	remove_store(dir);
 	return (double)(t1 - t0) / 1e6;
@@ -200,7 +235,8 @@ int main(int argc, char **argv)
 	text = make_bundle(n, &len);
 	rows.json = calloc(n, sizeof(char *));
 	rows.id = calloc(n, sizeof(char *));
-	if (!rows.json || !rows.id)
+	rows.text = calloc(n, sizeof(char *));
+	if (!rows.json || !rows.id || !rows.text)
 		die("out of memory");
 	printf("import of %zu indicators (%.1f MB bundle), one durable transaction each run\n", n,
 	       (double)len / 1e6);
@@ -220,9 +256,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rows.n; i++) {
 		free(rows.json[i]);
 		free(rows.id[i]);
+		free(rows.text[i]);
 	}
 	free(rows.json);
 	free(rows.id);
+	free(rows.text);
 	free(text);
 	return 0;
 }

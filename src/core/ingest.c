@@ -20,7 +20,110 @@ struct prepared {
 	const json_t *obj;
 	struct cx_object_row row;
 	char *canon;
+	char *search;
+	const char **refs; /* ids, then kinds: 2 * row.nrefs pointers into obj */
 };
+
+#define MAX_SEARCH_TEXT (64 * 1024)
+#define MAX_REFS 1024
+
+static bool skip_for_text(const char *key)
+{
+	static const char *const skip[] = {"id", "type", "spec_version", "created", "modified",
+					   "lang", "pattern_type", "pattern_version", "valid_from",
+					   "valid_until", "first_seen", "last_seen", "published"};
+	size_t n = strlen(key);
+
+	if ((n > 4 && strcmp(key + n - 4, "_ref") == 0) ||
+	    (n > 5 && strcmp(key + n - 5, "_refs") == 0))
+		return true;
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (strcmp(key, skip[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The words a search finds an object by: its top-level text properties
+ * (and lists of text), not ids, references or timestamps. */
+static char *search_text(const json_t *obj)
+{
+	struct cx_buf b;
+	const char *key;
+	json_t *v, *e;
+	size_t i;
+
+	cx_buf_init(&b, MAX_SEARCH_TEXT);
+	json_object_foreach ((json_t *)obj, key, v) {
+		if (skip_for_text(key))
+			continue;
+		if (json_is_string(v)) {
+			cx_buf_append(&b, json_string_value(v), json_string_length(v));
+			cx_buf_putc(&b, '\n');
+		} else if (json_is_array(v)) {
+			json_array_foreach (v, i, e) {
+				if (!json_is_string(e))
+					continue;
+				cx_buf_append(&b, json_string_value(e), json_string_length(e));
+				cx_buf_putc(&b, '\n');
+			}
+		}
+	}
+	if (b.err) /* over the cap: index what fitted is not possible, so none */
+		return NULL;
+	return cx_buf_steal(&b, NULL);
+}
+
+static void add_ref(struct prepared *p, const char **ids, const char **kinds, const char *id,
+		    const char *kind)
+{
+	if (p->row.nrefs < MAX_REFS) {
+		if (ids) {
+			ids[p->row.nrefs] = id;
+			kinds[p->row.nrefs] = kind;
+		}
+		p->row.nrefs++;
+	}
+}
+
+/* Every *_ref / *_refs, at any depth, but the creator and markings. */
+static void collect_refs(const json_t *v, const char *type, int depth, struct prepared *p,
+			 const char **ids, const char **kinds)
+{
+	const char *key;
+	json_t *e;
+	size_t i;
+
+	if (depth > 8)
+		return;
+	if (json_is_array(v)) {
+		json_array_foreach ((json_t *)v, i, e)
+			collect_refs(e, type, depth + 1, p, ids, kinds);
+		return;
+	}
+	json_object_foreach ((json_t *)v, key, e) {
+		size_t n = strlen(key);
+		bool rel = depth == 0 &&
+			   ((strcmp(type, "relationship") == 0 &&
+			     (strcmp(key, "source_ref") == 0 || strcmp(key, "target_ref") == 0)) ||
+			    (strcmp(type, "sighting") == 0 && strcmp(key, "sighting_of_ref") == 0));
+
+		if (strcmp(key, "created_by_ref") == 0 || strcmp(key, "object_marking_refs") == 0 ||
+		    strcmp(key, "marking_ref") == 0)
+			continue;
+		if (n > 4 && strcmp(key + n - 4, "_ref") == 0 && json_is_string(e)) {
+			add_ref(p, ids, kinds, json_string_value(e), rel ? "rel" : "ref");
+		} else if (n > 5 && strcmp(key + n - 5, "_refs") == 0 && json_is_array(e)) {
+			json_t *x;
+			size_t k;
+
+			json_array_foreach (e, k, x)
+				if (json_is_string(x))
+					add_ref(p, ids, kinds, json_string_value(x), "ref");
+		} else if (json_is_object(e) || json_is_array(e)) {
+			collect_refs(e, type, depth + 1, p, ids, kinds);
+		}
+	}
+}
 
 struct tx_ctx {
 	struct prepared *items;
@@ -279,6 +382,22 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 	p->row.json_len = canon.len;
 	p->canon = cx_buf_steal(&canon, NULL);
 	p->row.json = p->canon;
+	p->search = search_text(obj);
+	p->row.search_text = p->search;
+	/* Count first, then collect into an array of the right size. */
+	p->row.nrefs = 0;
+	collect_refs(obj, p->row.type, 0, p, NULL, NULL);
+	if (p->row.nrefs) {
+		size_t n = p->row.nrefs;
+
+		p->refs = malloc(2 * n * sizeof(*p->refs));
+		p->row.nrefs = 0;
+		if (p->refs) {
+			collect_refs(obj, p->row.type, 0, p, p->refs, p->refs + n);
+			p->row.ref_ids = p->refs;
+			p->row.ref_kinds = p->refs + n;
+		}
+	}
 	return 0;
 }
 
@@ -539,8 +658,11 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 							  : "not stored: the store failed");
 		}
 	}
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++) {
 		free(items[i].canon);
+		free(items[i].search);
+		free(items[i].refs);
+	}
 	free(items);
 	json_decref(rctx.input_markings);
 	json_decref(rctx.stored_markings);

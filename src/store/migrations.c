@@ -145,6 +145,25 @@ const struct cx_migration cx_migrations[] = {
 	 "CREATE INDEX audit_actor ON audit (actor, seq);\n"
 	 "INSERT INTO node_meta VALUES ('audit_head', "
 	 "'0:0000000000000000000000000000000000000000000000000000000000000000');\n"
+	 /* Native API sessions: only a SHA-256 of the cookie is kept. */
+	 "CREATE TABLE sessions (\n"
+	 "  hash BLOB PRIMARY KEY,\n"
+	 "  user INTEGER NOT NULL REFERENCES users (rowid),\n"
+	 "  csrf TEXT NOT NULL,\n"
+	 "  created INTEGER NOT NULL,\n"
+	 "  last_seen INTEGER NOT NULL\n"
+	 ") WITHOUT ROWID;\n"
+	 /* Full-text search over the newest version of each object. */
+	 "CREATE VIRTUAL TABLE objects_fts USING fts5(id UNINDEXED, text, "
+	 "tokenize = 'unicode61 remove_diacritics 2');\n"
+	 /* What each version references: relationship ends (kind 'rel') and
+	  * every other *_ref / *_refs (kind 'ref'). */
+	 "CREATE TABLE object_refs (\n"
+	 "  from_rowid INTEGER NOT NULL REFERENCES objects (rowid),\n"
+	 "  to_id TEXT NOT NULL,\n"
+	 "  kind TEXT NOT NULL\n"
+	 ");\n"
+	 "CREATE INDEX object_refs_to ON object_refs (to_id, kind);\n"
 	 /* The key that signs TAXII `next` tokens (SQLite's CSPRNG). */
 	 "INSERT INTO node_meta VALUES ('token_key', lower(hex(randomblob(32))));\n"},
 };

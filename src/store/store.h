@@ -35,6 +35,11 @@ struct cx_object_row {
 	int tlp;              /* enum cx_tlp */
 	int64_t rel_mask;     /* partner bitmask (bit rowid - 1); -1: all */
 	int classification;   /* 0 U .. 3 S */
+	/* In only, for search and references (may be NULL / 0). */
+	const char *search_text;     /* names, descriptions and other text */
+	const char *const *ref_ids;  /* ids this version references */
+	const char *const *ref_kinds; /* "rel" (a relationship's ends) or "ref" */
+	size_t nrefs;
 	bool is_latest;       /* out only: newest version of its id */
 	int64_t date_added;   /* out only: when this node stored it, µs */
 	const char *json;     /* canonical (RFC 8785) text */
@@ -74,7 +79,15 @@ struct cx_object_filter {
 	const int64_t *modified_in; /* ...these exact versions (µs) */
 	size_t nmodified;
 	int64_t modified_after;     /* versions whose `modified` is later, µs; 0: any */
+	int64_t modified_before;    /* ... earlier, µs; 0: any */
 	int64_t added_after;        /* keyset: date_added strictly greater, µs */
+	int64_t added_before;       /* keyset for newest_first: strictly smaller; 0: none */
+	bool newest_first;          /* date_added descending instead */
+	int64_t owner;              /* only versions owned by this partner rowid; 0: any */
+	int revoked;                /* -1 or 0: any; 1: only revoked; 2: only not revoked */
+	const char *fts;            /* full-text query (FTS5) over newest versions; NULL: none */
+	const char *ref_to;         /* only versions referencing this id ... */
+	const char *ref_kind;       /* ... this way ("rel" or "ref") */
 	size_t limit;               /* 0: no limit */
 	/* Fill only id, modified, version, date_added, json and the labels of
 	 * each row (the rest reads as empty): what a page needs, read faster. */

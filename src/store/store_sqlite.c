@@ -214,6 +214,42 @@ static enum cx_store_status refresh_effective(struct sqlite_store *st, const cha
 	return cx_sq_exec_stmt(st, q);
 }
 
+/* References and, for the newest version, the full-text index. */
+static enum cx_store_status index_version(struct sqlite_store *st, const struct cx_object_row *row,
+					  int64_t rowid, bool is_latest, int64_t old_latest)
+{
+	enum cx_store_status r;
+	sqlite3_stmt *q;
+
+	for (size_t i = 0; i < row->nrefs; i++) {
+		q = cx_sq_stmt(st, "INSERT INTO object_refs VALUES (?1, ?2, ?3)");
+		if (!q)
+			return CX_STORE_HARD_ERROR;
+		sqlite3_bind_int64(q, 1, rowid);
+		cx_sq_bind_text(q, 2, row->ref_ids[i]);
+		cx_sq_bind_text(q, 3, row->ref_kinds[i]);
+		if ((r = cx_sq_exec_stmt(st, q)) < 0)
+			return r;
+	}
+	if (!is_latest || !row->search_text || !*row->search_text)
+		return CX_STORE_OK;
+	if (old_latest) {
+		q = cx_sq_stmt(st, "DELETE FROM objects_fts WHERE rowid = ?1");
+		if (!q)
+			return CX_STORE_HARD_ERROR;
+		sqlite3_bind_int64(q, 1, old_latest);
+		if ((r = cx_sq_exec_stmt(st, q)) < 0)
+			return r;
+	}
+	q = cx_sq_stmt(st, "INSERT INTO objects_fts (rowid, id, text) VALUES (?1, ?2, ?3)");
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_int64(q, 1, rowid);
+	cx_sq_bind_text(q, 2, row->id);
+	cx_sq_bind_text(q, 3, row->search_text);
+	return cx_sq_exec_stmt(st, q);
+}
+
 static enum cx_store_status object_put(struct cx_store *s, const struct cx_object_row *row,
 				       int64_t *ret_date_added, bool *ret_conflict)
 {
@@ -286,6 +322,9 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	if ((r = cx_sq_exec_stmt(st, q)) < 0)
 		return r;
 	if (have_latest && (r = refresh_effective(st, row->id)) < 0)
+		return r;
+	if ((r = index_version(st, row, sqlite3_last_insert_rowid(st->db), is_latest,
+			       have_latest ? latest_rowid : 0)) < 0)
 		return r;
 	if (ret_date_added)
 		*ret_date_added = date_added;
@@ -431,8 +470,12 @@ static void version_pick(struct cx_buf *sql, const struct cx_object_filter *f, b
 				   "co.collection AND c2.object_id = co.object_id AND ",
 			      agg);
 	} else {
-		if (newest)
-			cx_buf_puts(sql, "o.is_latest = 1 OR ");
+		/* Across the store, the newest readable version is the newest
+		 * version (doc/ACCESS.md: the newest one decides for all). */
+		if (newest) {
+			cx_buf_puts(sql, "o.is_latest = 1");
+			return;
+		}
 		cx_buf_printf(sql, "o.modified = (SELECT %s(o2.modified) FROM objects o2 WHERE "
 				   "o2.id = o.id",
 			      agg);
@@ -477,6 +520,20 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 	}
 	if (f->modified_after)
 		cx_buf_printf(sql, " AND %s.modified > :modafter", t);
+	if (f->modified_before)
+		cx_buf_printf(sql, " AND %s.modified < :modbefore", t);
+	if (f->added_before)
+		cx_buf_printf(sql, " AND %s.date_added < :before", t);
+	if (f->owner)
+		cx_buf_puts(sql, " AND o.owner = :owner");
+	if (f->revoked == 1 || f->revoked == 2)
+		cx_buf_printf(sql, " AND o.revoked = %d", f->revoked == 1);
+	if (f->fts)
+		cx_buf_puts(sql, " AND o.rowid IN (SELECT rowid FROM objects_fts WHERE objects_fts "
+				 "MATCH :fts)");
+	if (f->ref_to)
+		cx_buf_puts(sql, " AND o.rowid IN (SELECT from_rowid FROM object_refs WHERE to_id = "
+				 ":refto AND kind = :refkind)");
 	if (f->access_sql)
 		cx_buf_printf(sql, " AND %s", f->access_sql);
 	if (f->versions || f->nmodified) {
@@ -502,7 +559,8 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 		}
 		cx_buf_putc(sql, ')');
 	}
-	cx_buf_printf(sql, " ORDER BY %s.date_added LIMIT :limit", t);
+	cx_buf_printf(sql, " ORDER BY %s.date_added%s LIMIT :limit", t,
+		      f->newest_first ? " DESC" : "");
 	return sql->err;
 }
 
@@ -557,6 +615,15 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 	bind_named_list(q, 't', f->types, NULL, f->ntypes);
 	bind_named_list(q, 'm', NULL, f->modified_in, f->nmodified);
 	bind_named_int(q, ":modafter", f->modified_after);
+	bind_named_int(q, ":modbefore", f->modified_before);
+	bind_named_int(q, ":before", f->added_before);
+	bind_named_int(q, ":owner", f->owner);
+	if (f->fts)
+		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":fts"), f->fts);
+	if (f->ref_to) {
+		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":refto"), f->ref_to);
+		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":refkind"), f->ref_kind);
+	}
 	bind_named_int(q, ":limit", f->limit ? (int64_t)f->limit : -1);
 	for (size_t k = 0; k < f->naccess_args; k++)
 		bind_named_int(q, f->access_args[k].name, f->access_args[k].value);
