@@ -373,6 +373,7 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 	p->row.modified = json_object_get(obj, "modified") ? time_or_zero(obj, "modified")
 							    : p->row.created;
 	p->row.version = str_or(obj, "modified", str_or(obj, "created", ""));
+	p->row.name = str_or(obj, "name", "");
 	p->row.created_by_ref = json_string_value(json_object_get(obj, "created_by_ref"));
 	p->row.revoked = json_is_true(json_object_get(obj, "revoked"));
 	p->row.owner = labels.owner;

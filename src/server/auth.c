@@ -27,6 +27,8 @@
 
 struct job {
 	struct cx_request *req;
+	char credentials[MAX_CREDENTIALS]; /* "name\0password" for a login; "" for Basic */
+	size_t pwlen;
 	struct job *next;
 };
 
@@ -225,7 +227,8 @@ static enum cx_auth_state user_ok(struct cx_request *req, const struct cx_user *
 }
 
 /* The slow path, on a worker thread. */
-static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req)
+static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req,
+				       struct job *j)
 {
 	const char *header = cx_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
 	char buf[MAX_CREDENTIALS];
@@ -238,11 +241,18 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 	int pwlen;
 	bool ok, blocks = false;
 
-	if (!header || strncasecmp(header, "Basic ", 6) != 0)
-		return CX_AUTH_FAILED;
-	pwlen = decode_basic(header + 6, buf, sizeof(buf), &pw);
-	if (pwlen < 0)
-		return CX_AUTH_FAILED;
+	if (j->credentials[0]) {
+		/* A login with a name and password from the request body. */
+		memcpy(buf, j->credentials, sizeof(buf));
+		pw = buf + strlen(buf) + 1;
+		pwlen = (int)j->pwlen;
+	} else {
+		if (!header || strncasecmp(header, "Basic ", 6) != 0)
+			return CX_AUTH_FAILED;
+		pwlen = decode_basic(header + 6, buf, sizeof(buf), &pw);
+		if (pwlen < 0)
+			return CX_AUTH_FAILED;
+	}
 	if (s)
 		st = s->user_get(s, buf, &u);
 	if (st == CX_STORE_OK) {
@@ -302,8 +312,9 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		if (!j)
 			break;
-		j->req->auth = a->stopping ? CX_AUTH_FAILED : verify_basic(a, j->req);
+		j->req->auth = a->stopping ? CX_AUTH_FAILED : verify_basic(a, j->req, j);
 		MHD_resume_connection(j->req->conn);
+		sodium_memzero(j->credentials, sizeof(j->credentials));
 		free(j);
 	}
 	return NULL;
@@ -393,6 +404,51 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
 		return req->auth;
 	}
 	j->req = req;
+	req->auth = CX_AUTH_PENDING;
+	MHD_suspend_connection(req->conn);
+	pthread_mutex_lock(&a->lock);
+	if (a->tail)
+		a->tail->next = j;
+	else
+		a->head = j;
+	a->tail = j;
+	pthread_cond_signal(&a->wake);
+	pthread_mutex_unlock(&a->lock);
+	return CX_AUTH_PENDING;
+}
+
+enum cx_auth_state cx_auth_login(struct cx_auth *a, struct cx_request *req, const char *name,
+				 const char *password)
+{
+	size_t nlen = strlen(name), plen = strlen(password);
+	char addr[72];
+	struct job *j;
+	bool blocked;
+
+	if (req->auth == CX_AUTH_OK || req->auth == CX_AUTH_FAILED ||
+	    req->auth == CX_AUTH_PENDING)
+		return req->auth;
+	if (nlen == 0 || nlen > 64 || nlen + plen + 2 > MAX_CREDENTIALS) {
+		req->auth = CX_AUTH_FAILED;
+		return req->auth;
+	}
+	address_key(req, addr);
+	pthread_mutex_lock(&a->lock);
+	blocked = throttled(a, name, cx_time_mono_us()) || throttled(a, addr, cx_time_mono_us());
+	pthread_mutex_unlock(&a->lock);
+	if (blocked) {
+		req->auth = CX_AUTH_FAILED;
+		return req->auth;
+	}
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		req->auth = CX_AUTH_FAILED;
+		return req->auth;
+	}
+	j->req = req;
+	memcpy(j->credentials, name, nlen + 1);
+	memcpy(j->credentials + nlen + 1, password, plen + 1);
+	j->pwlen = plen;
 	req->auth = CX_AUTH_PENDING;
 	MHD_suspend_connection(req->conn);
 	pthread_mutex_lock(&a->lock);

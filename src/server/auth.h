@@ -22,6 +22,11 @@ void cx_auth_stop(struct cx_auth *a);
  * again once a worker has decided. */
 enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req);
 
+/* Like cx_auth_request, for a login that sends its name and password in the
+ * request body (the native API's session login). */
+enum cx_auth_state cx_auth_login(struct cx_auth *a, struct cx_request *req, const char *name,
+				 const char *password);
+
 /* The WWW-Authenticate challenge to send with a 401. */
 #define CX_AUTH_CHALLENGE "Basic realm=\"cx\", Bearer realm=\"cx\""
 

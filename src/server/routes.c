@@ -2,14 +2,26 @@
  * and the largest body it accepts. The first route whose pattern and method
  * match serves the request. */
 #include "server/server.h"
+#include "api/api.h"
 #include "taxii/taxii.h"
 
 #define NO_BODY 0, NULL
+#define API_BODY (1024 * 1024), NULL
 #define TAXII cx_taxii_layer_error
 
 const struct cx_route cx_routes[] = {
 	{"GET", "/healthz", cx_handle_healthz, NO_BODY, NULL},
 	{"GET", "/schemas/releasability.json", cx_handle_schema_releasability, NO_BODY, NULL},
+
+	/* The native API (doc/API.md) */
+	{"POST", "/api/v1/session", cx_api_session_create, API_BODY, NULL},
+	{"GET", "/api/v1/session", cx_api_session_get, NO_BODY, NULL},
+	{"DELETE", "/api/v1/session", cx_api_session_delete, NO_BODY, NULL},
+	{"GET", "/api/v1/objects", cx_api_objects_list, NO_BODY, NULL},
+	{"POST", "/api/v1/objects", cx_api_object_create, API_BODY, NULL},
+	{"GET", "/api/v1/objects/{id}", cx_api_object_get, NO_BODY, NULL},
+	{"POST", "/api/v1/objects/{id}/versions", cx_api_object_version, API_BODY, NULL},
+	{"POST", "/api/v1/objects/{id}/revoke", cx_api_object_revoke, API_BODY, NULL},
 
 	/* TAXII 2.1 */
 	{"GET", "/taxii2/", cx_taxii_discovery, NO_BODY, TAXII},

@@ -24,6 +24,7 @@ const struct cx_migration cx_migrations[] = {
 	 "  created INTEGER NOT NULL,\n"
 	 "  modified INTEGER NOT NULL,\n"
 	 "  version TEXT NOT NULL,\n" /* the version as the object spells it */
+	 "  name TEXT NOT NULL DEFAULT '',\n" /* its name, for lists */
 	 "  created_by_ref TEXT,\n"
 	 "  revoked INTEGER NOT NULL DEFAULT 0,\n"
 	 "  is_latest INTEGER NOT NULL,\n"

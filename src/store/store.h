@@ -28,6 +28,7 @@ struct cx_object_row {
 	int64_t created;  /* µs; 0 when the object has no `created` */
 	int64_t modified; /* µs; `modified`, else `created`, else 0 (SCOs) */
 	const char *version; /* that timestamp as the object spells it; "" for none */
+	const char *name;    /* the object's name; "" for none */
 	const char *created_by_ref; /* NULL when absent */
 	bool revoked;
 	/* Access labels of this version (in: computed by the caller). */
@@ -85,7 +86,9 @@ struct cx_object_filter {
 	bool newest_first;          /* date_added descending instead */
 	int64_t owner;              /* only versions owned by this partner rowid; 0: any */
 	int revoked;                /* -1 or 0: any; 1: only revoked; 2: only not revoked */
-	const char *fts;            /* full-text query (FTS5) over newest versions; NULL: none */
+	const char *fts;            /* full-text query (FTS5) over newest versions; NULL: none.
+				     * A malformed one fails with s->error() starting
+				     * "bad full-text query" */
 	const char *ref_to;         /* only versions referencing this id ... */
 	const char *ref_kind;       /* ... this way ("rel" or "ref") */
 	size_t limit;               /* 0: no limit */
@@ -262,6 +265,17 @@ struct cx_store {
 					   void *arg);
 	enum cx_store_status (*token_disable)(struct cx_store *s, const char *id);
 	enum cx_store_status (*token_touch)(struct cx_store *s, int64_t rowid, int64_t now);
+
+	/* Native API sessions, keyed by the SHA-256 of the cookie. get fills the
+	 * user (with partner code) and the session's csrf token (65 bytes). */
+	enum cx_store_status (*session_create)(struct cx_store *s, const unsigned char hash[32],
+					       int64_t user, const char *csrf, int64_t now);
+	enum cx_store_status (*session_get)(struct cx_store *s, const unsigned char hash[32],
+					    struct cx_user *ret_user, char ret_csrf[65],
+					    int64_t *ret_created, int64_t *ret_last_seen);
+	enum cx_store_status (*session_touch)(struct cx_store *s, const unsigned char hash[32],
+					      int64_t now);
+	enum cx_store_status (*session_delete)(struct cx_store *s, const unsigned char hash[32]);
 
 	/* TAXII status resources (JSON text, borrowed in, caller frees out). */
 	enum cx_store_status (*status_put)(struct cx_store *s, const char *id, int64_t user,

@@ -299,9 +299,9 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	/* A first version's effective labels are its own. */
 	q = cx_sq_stmt(st, "INSERT INTO objects (id, type, spec_version, created, modified, "
 			   "created_by_ref, revoked, is_latest, date_added, json, version, owner, "
-			   "tlp, rel_mask, class, eff_owner, eff_tlp, eff_mask, eff_class) "
+			   "tlp, rel_mask, class, eff_owner, eff_tlp, eff_mask, eff_class, name) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-			   "?15, ?12, ?13, ?14, ?15)");
+			   "?15, ?12, ?13, ?14, ?15, ?16)");
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, row->id);
@@ -319,6 +319,7 @@ static enum cx_store_status object_put(struct cx_store *s, const struct cx_objec
 	sqlite3_bind_int(q, 13, row->tlp);
 	sqlite3_bind_int64(q, 14, row->rel_mask);
 	sqlite3_bind_int(q, 15, row->classification);
+	cx_sq_bind_text(q, 16, row->name ? row->name : "");
 	if ((r = cx_sq_exec_stmt(st, q)) < 0)
 		return r;
 	if (have_latest && (r = refresh_effective(st, row->id)) < 0)
@@ -367,7 +368,8 @@ static enum cx_store_status object_state(struct cx_store *s, const char *id, int
 
 #define ROW_COLUMNS                                                                                \
 	"o.id, o.type, o.spec_version, o.created, o.modified, o.created_by_ref, o.revoked, "      \
-	"%s.is_latest, %s.date_added, o.json, o.version, o.owner, o.tlp, o.rel_mask, o.class"
+	"%s.is_latest, %s.date_added, o.json, o.version, o.owner, o.tlp, o.rel_mask, o.class, " \
+	"o.name"
 
 static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 {
@@ -387,6 +389,7 @@ static void row_from(sqlite3_stmt *q, struct cx_object_row *row)
 	row->tlp = sqlite3_column_int(q, 12);
 	row->rel_mask = sqlite3_column_int64(q, 13);
 	row->classification = sqlite3_column_int(q, 14);
+	row->name = (const char *)sqlite3_column_text(q, 15);
 }
 
 /* The columns of a lean scan (see scan_sql); the others read as empty. */
@@ -395,6 +398,7 @@ static void lean_row_from(sqlite3_stmt *q, struct cx_object_row *row)
 	memset(row, 0, sizeof(*row));
 	row->type = "";
 	row->spec_version = "";
+	row->name = "";
 	row->id = (const char *)sqlite3_column_text(q, 0);
 	row->modified = sqlite3_column_int64(q, 1);
 	row->date_added = sqlite3_column_int64(q, 2);
@@ -640,8 +644,16 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		r = cx_sq_status(st, rc);
+		/* A plain SQL error here can only come from the caller's query. */
+		if (f->fts && (rc & 0xff) == SQLITE_ERROR) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s", st->errmsg);
+			snprintf(st->errmsg, sizeof(st->errmsg), "bad full-text query: %s", msg);
+		}
+	}
 	cx_sq_done(q);
 	return r;
 }

@@ -354,6 +354,73 @@ static enum cx_store_status token_touch(struct cx_store *s, int64_t rowid, int64
 	return cx_sq_exec_stmt(st, q);
 }
 
+static enum cx_store_status session_create(struct cx_store *s, const unsigned char hash[32],
+					   int64_t user, const char *csrf, int64_t now)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO sessions VALUES (?1, ?2, ?3, ?4, ?4)");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, user);
+	cx_sq_bind_text(q, 3, csrf);
+	sqlite3_bind_int64(q, 4, now);
+	return cx_sq_exec_stmt(st, q);
+}
+
+static enum cx_store_status session_get(struct cx_store *s, const unsigned char hash[32],
+					struct cx_user *ret_user, char ret_csrf[65],
+					int64_t *ret_created, int64_t *ret_last_seen)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " USER_COLUMNS ", x.csrf, x.created, x.last_seen "
+					 "FROM sessions x JOIN users u ON u.rowid = x.user "
+					 "JOIN partners p ON p.rowid = u.partner WHERE x.hash = ?1");
+	enum cx_store_status r;
+	int rc;
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		user_from(q, 0, ret_user);
+		cx_strlcpy(ret_csrf, (const char *)sqlite3_column_text(q, 9), 65);
+		*ret_created = sqlite3_column_int64(q, 10);
+		*ret_last_seen = sqlite3_column_int64(q, 11);
+	}
+	r = rc == SQLITE_ROW ? CX_STORE_OK
+	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
+				: cx_sq_status(st, rc);
+	cx_sq_done(q);
+	return r;
+}
+
+static enum cx_store_status session_touch(struct cx_store *s, const unsigned char hash[32],
+					  int64_t now)
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "UPDATE sessions SET last_seen = ?2 WHERE hash = ?1");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	return cx_sq_exec_stmt(st, q);
+}
+
+static enum cx_store_status session_delete(struct cx_store *s, const unsigned char hash[32])
+{
+	struct sqlite_store *st = cx_sq(s);
+	sqlite3_stmt *q = cx_sq_stmt(st, "DELETE FROM sessions WHERE hash = ?1");
+
+	if (!q)
+		return CX_STORE_HARD_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	return cx_sq_exec_stmt(st, q);
+}
+
 static enum cx_store_status status_put(struct cx_store *s, const char *id, int64_t user,
 				       const char *api_root, int64_t created, const char *json)
 {
@@ -534,6 +601,10 @@ void cx_sq_install_identity(struct cx_store *s)
 	s->token_disable = token_disable;
 	s->token_touch = token_touch;
 	s->status_put = status_put;
+	s->session_create = session_create;
+	s->session_get = session_get;
+	s->session_touch = session_touch;
+	s->session_delete = session_delete;
 	s->status_get = status_get;
 	s->status_purge = status_purge;
 	s->meta_get = meta_get;

@@ -1,0 +1,68 @@
+/* The native JSON API (/api/v1/, doc/API.md): authentication by session
+ * cookie (with CSRF) or token, and objects through the same egress gate
+ * and write rules as TAXII. */
+#ifndef CX_API_API_H
+#define CX_API_API_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "access/policy.h"
+#include "http/http.h"
+#include "server/server.h"
+
+#define CX_API_SESSION_COOKIE "cx_session"
+#define CX_API_SESSION_MAX_US (12ll * 3600 * 1000000)
+#define CX_API_SESSION_IDLE_US (30ll * 60 * 1000000)
+
+/* The node's partners, to turn rowids and bitmasks into codes. */
+struct cx_api_partners {
+	int64_t rowid[64];
+	char code[64][17];
+	size_t n;
+};
+
+struct cx_api_ctx {
+	struct cx_server *srv;
+	struct cx_store *s;
+	struct cx_access access;
+	bool by_session;               /* authenticated by cookie: CSRF applies */
+	unsigned char session_hash[32];
+	char csrf[65];
+	struct cx_api_partners partners;
+};
+
+/* Authenticate (session cookie, else Authorization), check CSRF on
+ * state-changing methods, open the store. Returns true to go on; false when
+ * it replied or suspended, with *ret the handler's result. */
+bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result *ret);
+
+/* Load the partner table into c->partners. */
+int cx_api_load_partners(struct cx_api_ctx *c);
+const char *cx_api_partner_code(const struct cx_api_ctx *c, int64_t rowid);
+
+/* A summary of a row as JSON (doc/API.md, SUMMARY). */
+json_t *cx_api_summary(const struct cx_api_ctx *c, const struct cx_object_row *row);
+/* The banner of a row's labels. */
+char *cx_api_banner(const struct cx_api_ctx *c, const struct cx_object_row *row, char *out,
+		    size_t n);
+
+/* The detail view of an object for the caller; NULL with *ret_missing when
+ * it is not readable (or on a store failure, *ret_missing false). */
+json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing);
+
+/* Parse the request body as a JSON object; on failure replies 400 and
+ * returns NULL with *ret set. */
+json_t *cx_api_body(struct cx_request *req, enum MHD_Result *ret);
+
+/* Handlers. */
+enum MHD_Result cx_api_session_create(struct cx_request *req);
+enum MHD_Result cx_api_session_get(struct cx_request *req);
+enum MHD_Result cx_api_session_delete(struct cx_request *req);
+enum MHD_Result cx_api_objects_list(struct cx_request *req);
+enum MHD_Result cx_api_object_get(struct cx_request *req);
+enum MHD_Result cx_api_object_create(struct cx_request *req);
+enum MHD_Result cx_api_object_version(struct cx_request *req);
+enum MHD_Result cx_api_object_revoke(struct cx_request *req);
+
+#endif

@@ -1,0 +1,205 @@
+/* Writing objects through the native API: create, new version, revoke. The
+ * node assigns ids, timestamps and the caller's identity; the write rules
+ * and the audit are those of every write (core/ingest.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/policy.h"
+#include "api/api.h"
+#include "core/ingest.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+/* Now, at millisecond precision, and later than after (µs; 0: no bound). */
+static int64_t timestamp_after(int64_t after, char out[CX_TIME_STRLEN])
+{
+	int64_t now = cx_time_now_us() / 1000 * 1000;
+
+	if (now <= after)
+		now = (after / 1000 + 1) * 1000;
+	cx_time_format(now, 3, out);
+	return now;
+}
+
+static const char *server_set(const json_t *body, bool versioning)
+{
+	static const char *const create[] = {"id", "spec_version", "created", "modified",
+					     "created_by_ref"};
+	static const char *const version[] = {"id", "type", "spec_version", "created", "modified",
+					      "created_by_ref", "revoked"};
+	const char *const *keys = versioning ? version : create;
+	size_t n = versioning ? 7 : 5;
+
+	for (size_t i = 0; i < n; i++)
+		if (json_object_get(body, keys[i]))
+			return keys[i];
+	return NULL;
+}
+
+/* Store obj (stolen) as the caller and answer 201 with its detail view. */
+static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ctx *c, json_t *obj,
+					const char *action)
+{
+	struct cx_ingest_opts opts = {0};
+	struct cx_ingest_report rep = {0};
+	struct cx_partner partner;
+	json_t *objects = json_pack("[o]", obj);
+	enum cx_store_status st;
+	enum MHD_Result r;
+	char id[300];
+	bool missing;
+	json_t *detail;
+
+	cx_strlcpy(id, json_string_value(json_object_get(obj, "id")), sizeof(id));
+	if (c->s->partner_get(c->s, req->who.partner, &partner) != CX_STORE_OK) {
+		json_decref(objects);
+		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+	}
+	opts.writer = &req->who;
+	opts.writer_identity = partner.identity_id;
+	opts.actor = req->who.name;
+	opts.actor_partner = req->who.partner;
+	opts.action = action;
+	opts.request = req->id;
+	st = cx_ingest_objects(c->s, objects, &opts, &rep);
+	json_decref(objects);
+	if (st < 0 && rep.violations) {
+		r = cx_reply_error(req, CX_EC_FORBIDDEN, rep.items[0].err.rule, "%s",
+				   rep.items[0].err.message);
+	} else if (st < 0) {
+		r = cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+	} else if (rep.items[0].status == CX_INGEST_REJECTED) {
+		r = cx_reply_error(req, CX_EC_UNPROCESSABLE,
+				   rep.items[0].err.property[0] ? rep.items[0].err.property : NULL,
+				   "%s: %s", rep.items[0].err.rule, rep.items[0].err.message);
+	} else {
+		detail = cx_api_detail(c, id, &missing);
+		r = detail ? cx_reply_json(req, 201, detail)
+			   : cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+	}
+	cx_ingest_report_release(&rep);
+	return r;
+}
+
+enum MHD_Result cx_api_object_create(struct cx_request *req)
+{
+	struct cx_api_ctx c;
+	struct cx_partner partner;
+	enum MHD_Result r;
+	char uuid[CX_UUID_STRLEN], now[CX_TIME_STRLEN], id[300];
+	const char *type, *bad;
+	json_t *body;
+
+	if (!cx_api_begin(req, &c, &r))
+		return r;
+	if (!(req->who.roles & (CX_ROLE_CONTRIBUTOR | CX_ROLE_ADMIN)))
+		return cx_reply_error(req, CX_EC_FORBIDDEN, "role",
+				      "creating needs the contributor or admin role");
+	body = cx_api_body(req, &r);
+	if (!body)
+		return r;
+	if ((bad = server_set(body, false))) {
+		json_decref(body);
+		return cx_reply_error(req, CX_EC_SERVER_SET, bad, "%s is set by the node", bad);
+	}
+	type = json_string_value(json_object_get(body, "type"));
+	if (!type || !*type || strlen(type) > 250) {
+		json_decref(body);
+		return cx_reply_error(req, CX_EC_BAD_PARAMETER, "type", "type must name a STIX type");
+	}
+	if (c.s->partner_get(c.s, req->who.partner, &partner) != CX_STORE_OK) {
+		json_decref(body);
+		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+	}
+	snprintf(id, sizeof(id), "%s--%s", type, cx_uuid_v4(uuid));
+	timestamp_after(0, now);
+	json_object_set_new(body, "id", json_string(id));
+	json_object_set_new(body, "spec_version", json_string("2.1"));
+	json_object_set_new(body, "created", json_string(now));
+	json_object_set_new(body, "modified", json_string(now));
+	json_object_set_new(body, "created_by_ref", json_string(partner.identity_id));
+	return store_and_answer(req, &c, body, "api.create");
+}
+
+/* The newest version the caller may read, as JSON (caller frees). */
+static json_t *newest_readable(struct cx_api_ctx *c, const char *id, int64_t *ret_modified);
+
+struct newest {
+	json_t *obj;
+	int64_t modified;
+};
+
+static int take(void *arg, const struct cx_object_row *row)
+{
+	struct newest *n = arg;
+
+	n->obj = json_loadb(row->json, row->json_len, 0, NULL);
+	n->modified = row->modified;
+	return 1;
+}
+
+static json_t *newest_readable(struct cx_api_ctx *c, const char *id, int64_t *ret_modified)
+{
+	const char *ids[1] = {id};
+	struct cx_object_filter f = {.ids = ids, .nids = 1, .versions = CX_VERSION_LAST};
+	struct newest n = {NULL, 0};
+
+	cx_access_filter(&c->access, &f);
+	if (c->s->objects_scan(c->s, &f, take, &n) < 0)
+		return NULL;
+	*ret_modified = n.modified;
+	return n.obj;
+}
+
+static enum MHD_Result new_version(struct cx_request *req, bool revoke)
+{
+	struct cx_api_ctx c;
+	enum MHD_Result r;
+	char now[CX_TIME_STRLEN];
+	const char *bad, *key;
+	json_t *body = NULL, *obj, *v;
+	int64_t modified = 0;
+	void *tmp;
+
+	if (!cx_api_begin(req, &c, &r))
+		return r;
+	if (!revoke) {
+		body = cx_api_body(req, &r);
+		if (!body)
+			return r;
+		if ((bad = server_set(body, true))) {
+			json_decref(body);
+			return cx_reply_error(req, CX_EC_SERVER_SET, bad, "%s is set by the node",
+					      bad);
+		}
+	}
+	obj = newest_readable(&c, req->params[0], &modified);
+	if (!obj) {
+		json_decref(body);
+		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no object %s", req->params[0]);
+	}
+	json_object_foreach_safe (body, tmp, key, v) {
+		if (json_is_null(v))
+			json_object_del(obj, key);
+		else
+			json_object_set(obj, key, v);
+	}
+	json_decref(body);
+	if (revoke)
+		json_object_set_new(obj, "revoked", json_true());
+	timestamp_after(modified, now);
+	json_object_set_new(obj, "modified", json_string(now));
+	return store_and_answer(req, &c, obj, revoke ? "api.revoke" : "api.version");
+}
+
+enum MHD_Result cx_api_object_version(struct cx_request *req)
+{
+	return new_version(req, false);
+}
+
+enum MHD_Result cx_api_object_revoke(struct cx_request *req)
+{
+	return new_version(req, true);
+}
