@@ -648,10 +648,10 @@ static enum cx_store_status objects_scan(struct cx_store *s, const struct cx_obj
 		r = cx_sq_status(st, rc);
 		/* A plain SQL error here can only come from the caller's query. */
 		if (f->fts && (rc & 0xff) == SQLITE_ERROR) {
-			char msg[256];
+			char msg[200];
 
-			snprintf(msg, sizeof(msg), "%s", st->errmsg);
-			snprintf(st->errmsg, sizeof(st->errmsg), "bad full-text query: %s", msg);
+			cx_strlcpy(msg, st->errmsg, sizeof(msg));
+			snprintf(st->errmsg, sizeof(st->errmsg), "bad full-text query: %.200s", msg);
 		}
 	}
 	cx_sq_done(q);
