@@ -75,11 +75,12 @@ const char *cx_access_check_write(const struct cx_principal *who, const char *id
 		return NULL; /* a duplicate changes nothing (a conflict is caught on store) */
 	if (type && strcmp(type, "marking-definition") == 0 && latest->exists)
 		return "marking-immutable";
+	/* Another partner's object: that is the error, whatever the identity. */
+	if (latest->exists && latest->owner != who->partner_rowid)
+		return "not-owner";
 	if (creator ? strcmp(creator, identity_id) != 0
 		    : cx_stix_kind_of(type ? type : "") != CX_STIX_SCO)
 		return "wrong-identity";
-	if (latest->exists && latest->owner != who->partner_rowid)
-		return "not-owner";
 	if (latest->exists && latest->revoked && modified > latest->modified && !revoked)
 		return "unrevoke";
 	return NULL;

@@ -1,6 +1,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "access/roles.h"
 #include "api/api.h"
@@ -61,7 +62,15 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 	cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, CX_API_SESSION_COOKIE);
 	if (req->auth == CX_AUTH_NONE && cookie && session_auth(req, c, cookie)) {
 		c->by_session = true;
-	} else if (!c->by_session) {
+	} else {
+		const char *authz = cx_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+
+		/* Sessions for people, tokens for scripts: no passwords per request. */
+		if (!authz || strncasecmp(authz, "Bearer ", 7) != 0) {
+			*ret = cx_reply_error(req, CX_EC_UNAUTHORIZED, NULL,
+					      "sign in (POST /api/v1/session) or send a Bearer token");
+			return false;
+		}
 		switch (cx_auth_request(c->srv->auth, req)) {
 		case CX_AUTH_PENDING:
 			*ret = MHD_YES;
@@ -134,15 +143,8 @@ char *cx_api_banner(const struct cx_api_ctx *c, const struct cx_object_row *row,
 {
 	const char *codes[64];
 	size_t ncodes = mask_codes(c, row->rel_mask, codes);
-	const char *owner = cx_api_partner_code(c, row->owner);
 	struct cx_buf b;
-	bool has_owner = false;
 
-	/* The owner always reads its own: it belongs in the REL TO list. */
-	for (size_t i = 0; owner && i < ncodes; i++)
-		has_owner = has_owner || strcmp(codes[i], owner) == 0;
-	if (owner && !has_owner && ncodes < 64)
-		codes[ncodes++] = owner;
 	cx_buf_init(&b, 0);
 	cx_banner(&b, (enum cx_tlp)row->tlp, row->classification, codes, ncodes);
 	cx_strlcpy(out, cx_buf_cstr(&b), n);

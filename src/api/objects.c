@@ -67,8 +67,9 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 
 			if (comma)
 				*comma = '\0';
-			if (!*t || lq->ntypes == MAX_TYPES)
-				BAD("type is a comma-separated list of type names");
+			if (!*t || lq->ntypes == MAX_TYPES || strlen(t) > 250 ||
+			    strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(t))
+				BAD("type is a comma-separated list of type names (a-z, 0-9, -)");
 			lq->types[lq->ntypes++] = t;
 			if (!comma)
 				break;

@@ -180,6 +180,12 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 		json_decref(body);
 		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no object %s", req->params[0]);
 	}
+	if (json_is_true(json_object_get(obj, "revoked"))) {
+		json_decref(obj);
+		json_decref(body);
+		return cx_reply_error(req, CX_EC_FORBIDDEN, "unrevoke",
+				      "a revoked object is final: it takes no new versions");
+	}
 	json_object_foreach_safe (body, tmp, key, v) {
 		if (json_is_null(v))
 			json_object_del(obj, key);
