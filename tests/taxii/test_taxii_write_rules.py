@@ -162,9 +162,10 @@ def test_versioning_another_partners_object(wnode):
     v2 = later(v1, "2026-02-01T00:00:00.000Z", created_by_ref=IDENTITY["USA"],
                name="taken over")
     refused(wnode, "usacontrib", [ind(), v2], [(1, "not-owner")])
-    # Claiming the owner's identity instead is a wrong identity.
+    # Keeping the owner's identity does not help: it is still another
+    # partner's object, and that is the rule named (doc/ACCESS.md).
     v2b = later(v1, "2026-02-01T00:00:00.000Z", name="taken over")
-    refused(wnode, "usaadmin", [v2b, sco()], [(0, "wrong-identity")])
+    refused(wnode, "usaadmin", [v2b, sco()], [(0, "not-owner")])
     assert stored_versions(wnode, v1["id"]) == [v1["modified"]]
     # The owner's partner may.
     accepted(wnode, "irqcontrib", [v2b])
