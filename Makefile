@@ -58,10 +58,10 @@ unit-asan: asan
 # TAXII suites too, so that malformed input and every request path are also
 # checked for memory errors (the suites fail on any sanitizer report).
 pytest: build asan
-	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii tests/access
+	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/access
 	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		$(PYTHON) -m pytest -q tests/cli tests/taxii
+		$(PYTHON) -m pytest -q tests/cli tests/taxii tests/api
 
 check: unit unit-asan pytest
 
