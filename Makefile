@@ -11,7 +11,7 @@ LISTEN     ?= 127.0.0.1:8400
 
 DEB_PACKAGES = gcc make meson ninja-build pkg-config \
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev \
-	libcmocka-dev python3 python3-pytest python3-requests sqlite3 clang-format
+	libcmocka-dev python3 python3-pytest python3-requests sqlite3 openssl clang-format
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
