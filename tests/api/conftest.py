@@ -37,8 +37,6 @@ API = "/api/v1"
 COOKIE = "cx_session"
 GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"   # TLP 2.0 GREEN
 AMBER = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"   # TLP 2.0 AMBER
-RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"     # TLP 2.0 RED
-CLEAR = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"   # TLP 2.0 CLEAR
 REL_EXTENSION = "extension-definition--a7b3c2d1-6e5f-4a8b-9c0d-1e2f3a4b5c6d"
 MS_TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

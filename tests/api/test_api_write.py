@@ -433,3 +433,24 @@ def test_audit_chain_intact_after_writes(wnode):
     create(wnode)
     p = wnode.cx("audit", "verify")
     assert p.returncode == 0 and b"intact" in p.stdout, p.stdout
+
+
+def test_created_relationships_show_on_both_ends_for_their_readers(wnode):
+    """A relationship made through the API is listed in the detail of its
+    source and target; one released to its owner only, for the owner only."""
+    src = wnode.data["usa_green"]["id"]
+    tgt, _ = create(wnode)
+    tgt = tgt["object"]["id"]
+    rel = {"type": "relationship", "relationship_type": "indicates", "source_ref": src,
+           "target_ref": tgt, "object_marking_refs": [GREEN]}
+    r = wnode.post("objects", rel, user="usacontrib")
+    assert r.status_code == 201, describe(r)
+    shared = r.json()["object"]["id"]
+    r = wnode.post("objects", {k: v for k, v in rel.items() if k != "object_marking_refs"}
+                   | {"relationship_type": "related-to"}, user="usacontrib")
+    assert r.status_code == 201, describe(r)
+    private = r.json()["object"]["id"]
+    for end in (src, tgt):
+        assert {shared, private} <= set(ids(wnode.detail("usareader", end)["relationships"]))
+        got = ids(wnode.detail("irqreader", end)["relationships"])
+        assert shared in got and private not in got, got
