@@ -8,6 +8,7 @@
 #include "access/policy.h"
 #include "api/api.h"
 #include "core/ingest.h"
+#include "core/records.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -120,6 +121,15 @@ enum MHD_Result cx_api_object_create(struct cx_request *req)
 	json_object_set_new(body, "created", json_string(now));
 	json_object_set_new(body, "modified", json_string(now));
 	json_object_set_new(body, "created_by_ref", json_string(partner.identity_id));
+	/* The project's record types carry the extension that declares them. */
+	{
+		const struct cx_record_type *rt = cx_record_type_named(type);
+
+		if (rt && !json_object_get(body, "extensions"))
+			json_object_set_new(body, "extensions",
+					    json_pack("{s:{s:s}}", rt->extension_id, "extension_type",
+						      "new-sdo"));
+	}
 	return store_and_answer(req, &c, body, "api.create");
 }
 

@@ -7,6 +7,7 @@
 #include "access/markings.h"
 #include "core/audit.h"
 #include "core/ingest.h"
+#include "core/records.h"
 #include "util/time.h"
 
 static int ingest_texts(struct cx_store *s, json_t *objects, const char *action, char *err,
@@ -46,6 +47,8 @@ int cx_bootstrap_node(struct cx_store *s, char *err, size_t errlen)
 		json_array_append_new(objects, json_loads(cx_tlp_marking_objects[i], 0, NULL));
 	json_array_append_new(objects, json_loads(cx_project_identity_object, 0, NULL));
 	json_array_append_new(objects, json_loads(cx_releasability_extension_object, 0, NULL));
+	for (size_t i = 0; i < cx_record_types_count; i++)
+		json_array_append_new(objects, cx_record_extension_definition(&cx_record_types[i]));
 	r = ingest_texts(s, objects, "init", err, errlen);
 	json_decref(objects);
 	return r;

@@ -9,6 +9,7 @@
 #include "access/markings.h"
 #include "access/policy.h"
 #include "core/audit.h"
+#include "core/records.h"
 #include "stix/jcs.h"
 #include "stix/validate.h"
 #include "util/buf.h"
@@ -334,6 +335,9 @@ static int check_releasability(const json_t *obj, struct cx_stix_error *err)
 	return 0;
 }
 
+/* The project's record types are checked against their schemas. */
+static const struct cx_stix_validate_opts record_rules = {cx_records_check, NULL};
+
 /* Validate, label and canonicalise one object; on success fill p. */
 static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 		   const struct cx_label_resolver *lr, struct prepared *p, struct cx_stix_error *err)
@@ -345,7 +349,7 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 	if (!json_is_object(obj))
 		return cx_stix_error_set(err, "", CX_RULE_NOT_OBJECT,
 					 "every entry of objects must be a JSON object");
-	if (cx_stix_validate(obj, NULL, err) < 0)
+	if (cx_stix_validate(obj, &record_rules, err) < 0)
 		return -EINVAL;
 	if (check_releasability(obj, err) < 0)
 		return -EINVAL;

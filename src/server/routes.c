@@ -11,7 +11,7 @@
 
 const struct cx_route cx_routes[] = {
 	{"GET", "/healthz", cx_handle_healthz, NO_BODY, NULL},
-	{"GET", "/schemas/releasability.json", cx_handle_schema_releasability, NO_BODY, NULL},
+	{"GET", "/schemas/{file}", cx_handle_schema, NO_BODY, NULL},
 
 	/* The native API (doc/API.md) */
 	{"POST", "/api/v1/session", cx_api_session_create, API_BODY, NULL},

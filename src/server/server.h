@@ -42,6 +42,6 @@ extern const size_t cx_routes_count;
 
 /* Handlers. */
 enum MHD_Result cx_handle_healthz(struct cx_request *req);
-enum MHD_Result cx_handle_schema_releasability(struct cx_request *req);
+enum MHD_Result cx_handle_schema(struct cx_request *req);
 
 #endif

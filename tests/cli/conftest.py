@@ -223,7 +223,14 @@ TLP_IDS = (
 TLP = dict(zip(("clear", "green", "amber", "amber+strict", "red"), TLP_IDS))
 PROJECT_IDENTITY = "identity--2c9e4f5a-7b1d-4e3f-8a6c-0d9b8e7f6a5c"
 RELEASABILITY_EXTENSION = "extension-definition--a7b3c2d1-6e5f-4a8b-9c0d-1e2f3a4b5c6d"
-BOOTSTRAP_IDS = TLP_IDS + (PROJECT_IDENTITY, RELEASABILITY_EXTENSION)
+# The record types' extension-definitions, in the order src/core/meson.build
+# lists their schemas (the order `cx init` stores them in).
+RECORD_TYPES = ("cx-dialogue", "cx-commitment", "cx-aat-activity", "cx-assessment-framework",
+                "cx-observation", "cx-assessment", "cx-transition-milestone")
+RECORD_EXTENSIONS = tuple(
+    json.loads((REPO / "schemas" / f"{t}.json").read_text())["x_cx_extension_id"]
+    for t in RECORD_TYPES)
+BOOTSTRAP_IDS = TLP_IDS + (PROJECT_IDENTITY, RELEASABILITY_EXTENSION) + RECORD_EXTENSIONS
 
 _bootstrap = []
 
