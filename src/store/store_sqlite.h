@@ -56,8 +56,8 @@ static inline struct sqlite_store *cx_sq(struct cx_store *s)
 }
 
 /* The prepared statement for sql, prepared on first use and then reused
- * (a cache keyed by the text). NULL on failure, with errmsg set. Call
- * cx_sq_done() after use. */
+ * (a cache keyed by the text). NULL on failure, with errmsg set. Reset
+ * after use: cx_sq_done(), or one of the helpers below that end in it. */
 sqlite3_stmt *cx_sq_stmt(struct sqlite_store *st, const char *sql);
 /* Reset q and clear its bindings, ready for its next user. */
 void cx_sq_done(sqlite3_stmt *q);
@@ -78,11 +78,11 @@ enum cx_store_status cx_sq_insert_unique(struct sqlite_store *st, sqlite3_stmt *
 
 /* A pass over the rows of a bound statement (see the top of this file).
  * While cx_sq_rows_next() returns true the current row of q is readable;
- * the caller may stop early by leaving the loop. Fields are private. */
+ * the caller may stop early by leaving the loop. */
 struct cx_sq_rows {
 	struct sqlite_store *st;
 	sqlite3_stmt *q;
-	int rc;   /* the last step's result */
+	int rc;   /* the last step's result: readable, to tell failures apart */
 	bool any; /* whether a row was read */
 };
 
@@ -110,7 +110,9 @@ static inline bool cx_sq_rows_next(struct cx_sq_rows *rows)
  * invalid afterwards. */
 enum cx_store_status cx_sq_rows_end(struct cx_sq_rows *rows);
 
-/* The next date_added of this node (inside a write transaction). */
+/* The next date_added: strictly greater than every earlier one on this node
+ * and never before the wall clock. Only valid inside a write transaction,
+ * which serialises all writers of the file. */
 enum cx_store_status cx_sq_next_date_added(struct sqlite_store *st, int64_t *ret);
 
 /* Install the functions of each file into the interface. */

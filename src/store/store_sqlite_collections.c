@@ -11,7 +11,6 @@ static enum cx_store_status collection_create(struct cx_store *s, const struct c
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "INSERT INTO collections (id, api_root, alias, title, "
 					 "description) VALUES (?1, ?2, NULLIF(?3, ''), ?4, ?5)");
-	int rc;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
@@ -20,11 +19,7 @@ static enum cx_store_status collection_create(struct cx_store *s, const struct c
 	cx_sq_bind_text(q, 3, c->alias);
 	cx_sq_bind_text(q, 4, c->title);
 	cx_sq_bind_text(q, 5, c->description);
-	rc = sqlite3_step(q);
-	cx_sq_done(q);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return CX_STORE_NO_RESULT;
-	return cx_sq_status(st, rc);
+	return cx_sq_insert_unique(st, q);
 }
 
 #define COLLECTION_COLUMNS "rowid, id, api_root, coalesce(alias, ''), title, description"
@@ -47,22 +42,16 @@ static enum cx_store_status collection_get(struct cx_store *s, const char *api_r
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " COLLECTION_COLUMNS " FROM collections "
 					 "WHERE (id = ?1 OR alias = ?1) "
 					 "AND (?2 IS NULL OR api_root = ?2) ORDER BY rowid LIMIT 1");
-	enum cx_store_status r;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, id_or_alias);
 	cx_sq_bind_text(q, 2, api_root);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
 		collection_from(q, ret);
-		r = CX_STORE_OK;
-	} else {
-		r = rc == SQLITE_DONE ? CX_STORE_NO_RESULT : cx_sq_status(st, rc);
-	}
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status collection_list(struct cx_store *s, const char *api_root,
@@ -72,26 +61,20 @@ static enum cx_store_status collection_list(struct cx_store *s, const char *api_
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " COLLECTION_COLUMNS " FROM collections "
 					 "WHERE ?1 IS NULL OR api_root = ?1 ORDER BY rowid");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, api_root);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	while (cx_sq_rows_next(&rows)) {
 		struct cx_collection c;
 
 		collection_from(q, &c);
-		r = CX_STORE_OK;
-		if (cb(arg, &c) != 0) {
-			rc = SQLITE_DONE;
+		if (cb(arg, &c) != 0)
 			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		r = cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 /* Recompute which members of one object are its newest and oldest version
@@ -135,10 +118,9 @@ static enum cx_store_status collection_add_object(struct cx_store *s, int64_t co
 	cx_sq_bind_text(q, 2, id);
 	sqlite3_bind_int64(q, 3, modified);
 	sqlite3_bind_int64(q, 4, date_added);
-	if ((r = cx_sq_exec_stmt(st, q)) < 0)
+	/* Nothing inserted: already a member (or no such version). */
+	if ((r = cx_sq_exec_changed(st, q)) != CX_STORE_OK)
 		return r;
-	if (sqlite3_changes(st->db) == 0)
-		return CX_STORE_NO_RESULT;
 	if ((r = refresh_flags(st, collection, id)) < 0)
 		return r;
 	if (ret_date_added)
@@ -223,25 +205,19 @@ static enum cx_store_status collection_grants(struct cx_store *s, int64_t collec
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT partner, role, can_read, can_write FROM "
 					 "collection_acl WHERE collection = ?1 "
 					 "ORDER BY partner, role");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	sqlite3_bind_int64(q, 1, collection);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		r = CX_STORE_OK;
+	cx_sq_rows_init(&rows, st, q);
+	while (cx_sq_rows_next(&rows)) {
 		if (cb(arg, (const char *)sqlite3_column_text(q, 0),
 		       (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2) != 0,
-		       sqlite3_column_int(q, 3) != 0) != 0) {
-			rc = SQLITE_DONE;
+		       sqlite3_column_int(q, 3) != 0) != 0)
 			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		r = cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status collection_access(struct cx_store *s, int64_t collection,
@@ -255,20 +231,19 @@ static enum cx_store_status collection_access(struct cx_store *s, int64_t collec
 		    "AND (role = '*' OR (role = 'reader' AND ?3 & 1) "
 		    "OR (role = 'contributor' AND ?3 & 2) OR (role = 'approver' AND ?3 & 4) "
 		    "OR (role = 'admin' AND ?3 & 8) OR (role = 'peer' AND ?3 & 16))");
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	sqlite3_bind_int64(q, 1, collection);
 	cx_sq_bind_text(q, 2, partner);
 	sqlite3_bind_int(q, 3, (int)roles);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows)) {
 		*ret_read = sqlite3_column_int(q, 0) != 0;
 		*ret_write = sqlite3_column_int(q, 1) != 0;
 	}
-	cx_sq_done(q);
-	return rc == SQLITE_ROW ? CX_STORE_OK : cx_sq_status(st, rc);
+	return cx_sq_rows_end(&rows);
 }
 
 void cx_sq_install_collections(struct cx_store *s)

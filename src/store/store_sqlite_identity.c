@@ -7,16 +7,6 @@
 #include "store/store_sqlite.h"
 #include "util/str.h"
 
-static enum cx_store_status insert_result(struct sqlite_store *st, sqlite3_stmt *q)
-{
-	int rc = sqlite3_step(q);
-
-	cx_sq_done(q);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return CX_STORE_NO_RESULT;
-	return cx_sq_status(st, rc);
-}
-
 static enum cx_store_status partner_add(struct cx_store *s, const struct cx_partner *p)
 {
 	struct sqlite_store *st = cx_sq(s);
@@ -29,7 +19,7 @@ static enum cx_store_status partner_add(struct cx_store *s, const struct cx_part
 	cx_sq_bind_text(q, 2, p->name);
 	cx_sq_bind_text(q, 3, p->identity_id);
 	sqlite3_bind_int64(q, 4, p->created);
-	return insert_result(st, q);
+	return cx_sq_insert_unique(st, q);
 }
 
 static void partner_from(sqlite3_stmt *q, struct cx_partner *p)
@@ -48,20 +38,15 @@ static enum cx_store_status partner_get(struct cx_store *s, const char *code,
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
 					 "FROM partners WHERE code = ?1");
-	enum cx_store_status r;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, code);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
 		partner_from(q, ret);
-	r = rc == SQLITE_ROW ? CX_STORE_OK
-	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
-				: cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status partner_by_identity(struct cx_store *s, const char *identity_id,
@@ -70,35 +55,29 @@ static enum cx_store_status partner_by_identity(struct cx_store *s, const char *
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
 					 "FROM partners WHERE identity_id = ?1");
-	enum cx_store_status r;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, identity_id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
 		partner_from(q, ret);
-	r = rc == SQLITE_ROW ? CX_STORE_OK
-	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
-				: cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status partner_count(struct cx_store *s, int64_t *ret)
 {
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT count(*), coalesce(max(rowid), 0) FROM partners");
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
 		*ret = sqlite3_column_int64(q, 1);
-	cx_sq_done(q);
-	return rc == SQLITE_ROW ? CX_STORE_OK : cx_sq_status(st, rc);
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status partner_list(struct cx_store *s,
@@ -108,25 +87,19 @@ static enum cx_store_status partner_list(struct cx_store *s,
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
 					 "FROM partners ORDER BY code");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	while (cx_sq_rows_next(&rows)) {
 		struct cx_partner p;
 
 		partner_from(q, &p);
-		r = CX_STORE_OK;
-		if (cb(arg, &p) != 0) {
-			rc = SQLITE_DONE;
+		if (cb(arg, &p) != 0)
 			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		r = cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 #define USER_COLUMNS                                                                               \
@@ -167,7 +140,7 @@ static enum cx_store_status user_add(struct cx_store *s, const struct cx_user *u
 	cx_sq_bind_text(q, 5, u->password_hash);
 	sqlite3_bind_int(q, 6, u->disabled);
 	sqlite3_bind_int64(q, 7, u->created);
-	return insert_result(st, q);
+	return cx_sq_insert_unique(st, q);
 }
 
 static enum cx_store_status user_get(struct cx_store *s, const char *name, struct cx_user *ret)
@@ -175,20 +148,15 @@ static enum cx_store_status user_get(struct cx_store *s, const char *name, struc
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " USER_COLUMNS " FROM users u "
 					 "JOIN partners p ON p.rowid = u.partner WHERE u.name = ?1");
-	enum cx_store_status r;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, name);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
 		user_from(q, 0, ret);
-	r = rc == SQLITE_ROW ? CX_STORE_OK
-	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
-				: cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status user_list(struct cx_store *s,
@@ -197,25 +165,19 @@ static enum cx_store_status user_list(struct cx_store *s,
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " USER_COLUMNS " FROM users u "
 					 "JOIN partners p ON p.rowid = u.partner ORDER BY u.name");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	while (cx_sq_rows_next(&rows)) {
 		struct cx_user u;
 
 		user_from(q, 0, &u);
-		r = CX_STORE_OK;
-		if (cb(arg, &u) != 0) {
-			rc = SQLITE_DONE;
+		if (cb(arg, &u) != 0)
 			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		r = cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status user_update(struct cx_store *s, const struct cx_user *u)
@@ -225,7 +187,6 @@ static enum cx_store_status user_update(struct cx_store *s, const struct cx_user
 					 "disabled = ?4, password_hash = NULLIF(?5, '') "
 					 "WHERE name = ?1");
 	char cl[2] = {u->clearance, '\0'};
-	enum cx_store_status r;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
@@ -234,10 +195,7 @@ static enum cx_store_status user_update(struct cx_store *s, const struct cx_user
 	sqlite3_bind_text(q, 3, cl, 1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(q, 4, u->disabled);
 	cx_sq_bind_text(q, 5, u->password_hash);
-	r = cx_sq_exec_stmt(st, q);
-	if (r < 0)
-		return r;
-	return sqlite3_changes(st->db) ? CX_STORE_OK : CX_STORE_NO_RESULT;
+	return cx_sq_exec_changed(st, q);
 }
 
 static enum cx_store_status token_add(struct cx_store *s, const struct cx_token *t,
@@ -255,7 +213,7 @@ static enum cx_store_status token_add(struct cx_store *s, const struct cx_token 
 	cx_sq_bind_text(q, 4, t->name);
 	sqlite3_bind_int64(q, 5, t->created);
 	sqlite3_bind_int64(q, 6, t->expires);
-	return insert_result(st, q);
+	return cx_sq_insert_unique(st, q);
 }
 
 #define TOKEN_COLUMNS                                                                              \
@@ -281,22 +239,17 @@ static enum cx_store_status token_lookup(struct cx_store *s, const unsigned char
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " TOKEN_COLUMNS ", " USER_COLUMNS
 					 " FROM tokens t JOIN users u ON u.rowid = t.user "
 					 "JOIN partners p ON p.rowid = u.partner WHERE t.hash = ?1");
-	enum cx_store_status r;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows)) {
 		token_from(q, ret_token);
 		user_from(q, 9, ret_user);
 	}
-	r = rc == SQLITE_ROW ? CX_STORE_OK
-	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
-				: cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status token_list(struct cx_store *s, const char *user_name,
@@ -306,40 +259,31 @@ static enum cx_store_status token_list(struct cx_store *s, const char *user_name
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " TOKEN_COLUMNS " FROM tokens t "
 					 "JOIN users u ON u.rowid = t.user "
 					 "WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.rowid");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, user_name);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	while (cx_sq_rows_next(&rows)) {
 		struct cx_token t;
 
 		token_from(q, &t);
-		r = CX_STORE_OK;
-		if (cb(arg, &t) != 0) {
-			rc = SQLITE_DONE;
+		if (cb(arg, &t) != 0)
 			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		r = cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status token_disable(struct cx_store *s, const char *id)
 {
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "UPDATE tokens SET disabled = 1 WHERE id = ?1");
-	enum cx_store_status r;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, id);
-	if ((r = cx_sq_exec_stmt(st, q)) < 0)
-		return r;
-	return sqlite3_changes(st->db) ? CX_STORE_OK : CX_STORE_NO_RESULT;
+	return cx_sq_exec_changed(st, q);
 }
 
 static enum cx_store_status token_touch(struct cx_store *s, int64_t rowid, int64_t now)
@@ -377,24 +321,19 @@ static enum cx_store_status session_get(struct cx_store *s, const unsigned char 
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT " USER_COLUMNS ", x.csrf, x.created, x.last_seen "
 					 "FROM sessions x JOIN users u ON u.rowid = x.user "
 					 "JOIN partners p ON p.rowid = u.partner WHERE x.hash = ?1");
-	enum cx_store_status r;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows)) {
 		user_from(q, 0, ret_user);
 		cx_strlcpy(ret_csrf, (const char *)sqlite3_column_text(q, 9), 65);
 		*ret_created = sqlite3_column_int64(q, 10);
 		*ret_last_seen = sqlite3_column_int64(q, 11);
 	}
-	r = rc == SQLITE_ROW ? CX_STORE_OK
-	    : rc == SQLITE_DONE ? CX_STORE_NO_RESULT
-				: cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status session_touch(struct cx_store *s, const unsigned char hash[32],
@@ -443,8 +382,9 @@ static enum cx_store_status status_get(struct cx_store *s, const char *id, int64
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT json FROM taxii_status WHERE id = ?1 AND "
 					 "user = ?2 AND api_root = ?3 AND created >= ?4");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
+	char *json = NULL;
+	enum cx_store_status r;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
@@ -452,15 +392,17 @@ static enum cx_store_status status_get(struct cx_store *s, const char *id, int64
 	sqlite3_bind_int64(q, 2, user);
 	cx_sq_bind_text(q, 3, api_root);
 	sqlite3_bind_int64(q, 4, not_before);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*ret_json = strdup((const char *)sqlite3_column_text(q, 0));
-		r = *ret_json ? CX_STORE_OK : CX_STORE_HARD_ERROR;
-	} else if (rc != SQLITE_DONE) {
-		r = cx_sq_status(st, rc);
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
+		json = strdup((const char *)sqlite3_column_text(q, 0));
+	if ((r = cx_sq_rows_end(&rows)) != CX_STORE_OK)
+		return r;
+	if (!json) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "out of memory");
+		return CX_STORE_HARD_ERROR;
 	}
-	cx_sq_done(q);
-	return r;
+	*ret_json = json;
+	return CX_STORE_OK;
 }
 
 static enum cx_store_status status_purge(struct cx_store *s, int64_t created_before)
@@ -530,8 +472,7 @@ static enum cx_store_status audit_scan(struct cx_store *s, int64_t after_seq, co
 					 "FROM audit WHERE seq > ?1 AND (?2 IS NULL OR action = ?2) "
 					 "AND (?3 IS NULL OR actor = ?3) AND ts >= ?4 "
 					 "ORDER BY seq LIMIT ?5");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
@@ -540,7 +481,8 @@ static enum cx_store_status audit_scan(struct cx_store *s, int64_t after_seq, co
 	cx_sq_bind_text(q, 3, actor);
 	sqlite3_bind_int64(q, 4, since);
 	sqlite3_bind_int64(q, 5, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	while (cx_sq_rows_next(&rows)) {
 		struct cx_audit_row row = {
 			sqlite3_column_int64(q, 0),
 			sqlite3_column_int64(q, 1),
@@ -551,37 +493,25 @@ static enum cx_store_status audit_scan(struct cx_store *s, int64_t after_seq, co
 			(const char *)sqlite3_column_text(q, 6),
 		};
 
-		r = CX_STORE_OK;
-		if (cb(arg, &row) != 0) {
-			rc = SQLITE_DONE;
+		if (cb(arg, &row) != 0)
 			break;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		r = cx_sq_status(st, rc);
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 static enum cx_store_status meta_get(struct cx_store *s, const char *key, char *ret, size_t n)
 {
 	struct sqlite_store *st = cx_sq(s);
 	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT value FROM node_meta WHERE key = ?1");
-	enum cx_store_status r = CX_STORE_NO_RESULT;
-	int rc;
+	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_bind_text(q, 1, key);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	cx_sq_rows_init(&rows, st, q);
+	if (cx_sq_rows_next(&rows))
 		cx_strlcpy(ret, (const char *)sqlite3_column_text(q, 0), n);
-		r = CX_STORE_OK;
-	} else if (rc != SQLITE_DONE) {
-		r = cx_sq_status(st, rc);
-	}
-	cx_sq_done(q);
-	return r;
+	return cx_sq_rows_end(&rows);
 }
 
 void cx_sq_install_identity(struct cx_store *s)
