@@ -10,6 +10,7 @@
 #include "access/policy.h"
 #include "core/audit.h"
 #include "core/records.h"
+#include "core/workflow.h"
 #include "stix/jcs.h"
 #include "stix/validate.h"
 #include "util/buf.h"
@@ -473,6 +474,27 @@ static enum cx_store_status check_writes(struct cx_store *s, struct tx_ctx *ctx,
 	return CX_STORE_OK;
 }
 
+/* A record's new version must follow its type's workflow from the newest
+ * stored version (an older version arriving late changes no state).
+ * CX_STORE_NO_RESULT with err filled when it does not. */
+static enum cx_store_status check_transition(struct cx_store *s, const struct prepared *p,
+					     struct cx_stix_error *err)
+{
+	struct cx_object_row latest;
+	enum cx_store_status st = s->object_latest(s, p->row.id, &latest);
+	json_t *prev;
+	int r;
+
+	if (st != CX_STORE_OK)
+		return st < 0 ? st : CX_STORE_OK;
+	if (latest.modified >= p->row.modified)
+		return CX_STORE_OK;
+	prev = json_loadb(latest.json, latest.json_len, 0, NULL);
+	r = prev ? cx_workflow_check_transition(prev, p->obj, err) : 0;
+	json_decref(prev);
+	return r < 0 ? CX_STORE_NO_RESULT : CX_STORE_OK;
+}
+
 static enum cx_store_status store_all(struct cx_store *s, void *arg)
 {
 	struct tx_ctx *ctx = arg;
@@ -509,6 +531,16 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 			if (st < 0)
 				return st;
 			conflict = st == CX_STORE_OK && !same;
+		}
+		if (!conflict && p->row.type[0] == 'c' && cx_record_type_named(p->row.type)) {
+			st = check_transition(s, p, &item->err);
+			if (st < 0)
+				return st;
+			if (st == CX_STORE_NO_RESULT) {
+				item->status = CX_INGEST_REJECTED;
+				conflicts++;
+				continue;
+			}
 		}
 		if (!conflict)
 			st = s->object_put(s, &p->row, &added, &conflict);

@@ -36,6 +36,7 @@
 #define CX_RULE_MARKING "invalid-marking"         /* a releasability marking that is malformed */
 #define CX_RULE_CONFLICT "version-conflict"       /* same id and version, other content */
 #define CX_RULE_IMMUTABLE "immutable"             /* marking definitions never change */
+#define CX_RULE_TRANSITION "invalid-transition"   /* a record's status may not change so */
 
 struct cx_stix_error {
 	char id[300];

@@ -24,6 +24,7 @@ void cx_config_defaults(struct cx_config *cfg)
 	cx_strlcpy(cfg->log_level, "info", sizeof(cfg->log_level));
 	cx_strlcpy(cfg->taxii_title, "Coalition Exchange", sizeof(cfg->taxii_title));
 	cfg->max_page_size = 1000;
+	cx_strlcpy(cfg->principal_partners, "USA,IRQ", sizeof(cfg->principal_partners));
 	cfg->status_ttl = 86400;
 }
 
@@ -53,6 +54,10 @@ const char *cx_config_default_text(void)
 	       "\n"
 	       "[log]\n"
 	       "level = info\n"
+	       "\n"
+	       "[records]\n"
+	       "# Partners whose endorsing opinion an assessment needs.\n"
+	       "principal_partners = USA,IRQ\n"
 	       "\n"
 	       "[taxii]\n"
 	       "title = Coalition Exchange\n"
@@ -255,6 +260,9 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 		cx_strlcpy(cfg->log_level, value, sizeof(cfg->log_level));
 		return 0;
 	}
+	if (IS("records", "principal_partners"))
+		return set_text(cfg->principal_partners, sizeof(cfg->principal_partners), value, err,
+				errlen, "records.principal_partners");
 	if (IS("taxii", "title"))
 		return set_text(cfg->taxii_title, sizeof(cfg->taxii_title), value, err, errlen,
 				"taxii.title");

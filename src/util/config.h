@@ -41,6 +41,8 @@ struct cx_config {
 	char default_root[65]; /* "" when none */
 	unsigned max_page_size;
 	unsigned status_ttl; /* seconds */
+	/* [records] */
+	char principal_partners[256]; /* comma list whose endorsement an assessment needs */
 	/* [api_root:NAME] sections */
 	struct cx_api_root roots[CX_MAX_API_ROOTS];
 	unsigned nroots;

@@ -1,0 +1,155 @@
+#include "core/workflow.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "util/time.h"
+
+/* State machines: for each type, each state and where it may go. A state
+ * not listed is final. */
+struct transition {
+	const char *type, *from;
+	const char *to[4];
+};
+
+static const struct transition machine[] = {
+	{"cx-commitment", "open", {"in-progress", "done", "dropped"}},
+	{"cx-commitment", "in-progress", {"done", "dropped", "open"}},
+	{"cx-aat-activity", "requested", {"approved", "cancelled"}},
+	{"cx-aat-activity", "approved", {"scheduled", "cancelled"}},
+	{"cx-aat-activity", "scheduled", {"conducted", "cancelled"}},
+	{"cx-aat-activity", "conducted", {"reported"}},
+	{"cx-aat-activity", "reported", {"closed"}},
+	{"cx-assessment", "draft", {"reviewed"}},
+	{"cx-assessment", "reviewed", {"endorsed", "draft"}},
+	{"cx-assessment", "endorsed", {"superseded"}},
+};
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const struct transition *from_state(const char *type, const char *state)
+{
+	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
+		if (strcmp(machine[i].type, type) == 0 && strcmp(machine[i].from, state) == 0)
+			return &machine[i];
+	return NULL;
+}
+
+static bool has_machine(const char *type)
+{
+	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
+		if (strcmp(machine[i].type, type) == 0)
+			return true;
+	return false;
+}
+
+int cx_workflow_check_transition(const json_t *prev, const json_t *next,
+				 struct cx_stix_error *err)
+{
+	const char *type = str(next, "type"), *a = str(prev, "status"), *b = str(next, "status");
+	const struct transition *t;
+
+	if (!type || !a || !b || strcmp(a, b) == 0 || !has_machine(type))
+		return 0;
+	t = from_state(type, a);
+	for (size_t i = 0; t && i < 4 && t->to[i]; i++)
+		if (strcmp(t->to[i], b) == 0)
+			return 0;
+	return cx_stix_error_set(err, "status", CX_RULE_TRANSITION,
+				 "a %s cannot go from %s to %s", type, a, b);
+}
+
+json_t *cx_workflow_next_states(const json_t *obj)
+{
+	const struct transition *t;
+	json_t *out = json_array();
+
+	if (!str(obj, "type") || !str(obj, "status"))
+		return out;
+	t = from_state(str(obj, "type"), str(obj, "status"));
+	for (size_t i = 0; t && i < 4 && t->to[i]; i++)
+		json_array_append_new(out, json_string(t->to[i]));
+	return out;
+}
+
+json_t *cx_workflow_commitment(const json_t *obj, const json_t *notes, int64_t now_us)
+{
+	const char *status = str(obj, "status");
+	const char *due = str(obj, "due_date");
+	int64_t due_us;
+	bool open = status && strcmp(status, "done") != 0 && strcmp(status, "dropped") != 0;
+	bool overdue = open && due && cx_time_parse(due, &due_us, NULL) == 0 && due_us < now_us;
+
+	return json_pack("{s:s?, s:b, s:O, s:o}", "state", status, "overdue", overdue, "progress",
+			 notes, "next", cx_workflow_next_states(obj));
+}
+
+/* Σ weight_f × rating_f over the assessment's ratings, weights from the
+ * framework; every input is shown so that a reader sees why. */
+static json_t *score(const json_t *obj, const json_t *framework)
+{
+	const json_t *ratings = json_object_get(obj, "ratings");
+	const json_t *factors = json_object_get(framework, "factors");
+	json_t *inputs = json_array(), *r, *f;
+	double total = 0, weights = 0;
+	size_t i, k;
+
+	if (!framework)
+		return json_pack("{s:n, s:s, s:o}", "value", "formula",
+				 "sum of weight x rating over the factors; the framework is not "
+				 "readable to you",
+				 "inputs", inputs);
+	json_array_foreach (ratings, i, r) {
+		const char *name = str(r, "factor");
+		double w = -1, rating = json_number_value(json_object_get(r, "rating"));
+
+		json_array_foreach (factors, k, f)
+			if (name && str(f, "name") && strcmp(str(f, "name"), name) == 0)
+				w = json_number_value(json_object_get(f, "weight"));
+		if (w < 0) {
+			json_array_append_new(inputs, json_pack("{s:s?, s:f, s:n, s:s}", "factor",
+								name, "rating", rating, "weight",
+								"note", "not a factor of the framework"));
+			continue;
+		}
+		total += w * rating;
+		weights += w;
+		json_array_append_new(inputs, json_pack("{s:s?, s:f, s:f, s:f}", "factor", name,
+							"rating", rating, "weight", w, "product",
+							w * rating));
+	}
+	return json_pack("{s:f, s:s, s:f, s:o}", "value", total, "formula",
+			 "sum over the factors of weight x rating (ratings 0-1)", "weights",
+			 weights, "inputs", inputs);
+}
+
+json_t *cx_workflow_assessment(const json_t *obj, const json_t *framework,
+			       const json_t *opinions, const char *const *principals,
+			       size_t nprincipals)
+{
+	json_t *endorsements = json_object(), *awaiting = json_array(), *o;
+	size_t i;
+
+	json_array_foreach (opinions, i, o) {
+		const char *owner = str(o, "owner"), *value = str(o, "opinion");
+
+		if (owner && value)
+			json_object_set_new(endorsements, owner,
+					    json_pack("{s:s, s:O}", "opinion", value, "id",
+						      json_object_get(o, "id")));
+	}
+	for (size_t p = 0; p < nprincipals; p++) {
+		const char *v = str(json_object_get(endorsements, principals[p]), "opinion");
+
+		if (!v || (strcmp(v, "agree") != 0 && strcmp(v, "strongly-agree") != 0))
+			json_array_append_new(awaiting, json_string(principals[p]));
+	}
+	return json_pack("{s:s?, s:o, s:o, s:b, s:o, s:o}", "state", str(obj, "status"), "score",
+			 score(obj, framework), "endorsements", endorsements, "endorsed",
+			 json_array_size(awaiting) == 0, "awaiting", awaiting, "next",
+			 cx_workflow_next_states(obj));
+}

@@ -1,0 +1,96 @@
+"""Workflows of the coalition records through the API (doc/RECORDS.md):
+state transitions, derived states, the assessment score and endorsement."""
+import pytest
+
+from .conftest import GREEN
+
+
+def create(wnode, body, user="usacontrib"):
+    body = dict(body, object_marking_refs=[GREEN])
+    r = wnode.post("objects", body, user=user)
+    assert r.status_code == 201, r.text
+    return r.json()["object"]["id"]
+
+
+def detail(wnode, oid, user="usacontrib"):
+    r = wnode.get(f"objects/{oid}", user=user)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_commitment_past_due_and_open_is_overdue(wnode):
+    late = create(wnode, {"type": "cx-commitment", "statement": "Exercise late", "owner_partner":
+                          "USA", "status": "open", "due_date": "2020-01-01T00:00:00Z"})
+    future = create(wnode, {"type": "cx-commitment", "statement": "Exercise later",
+                            "owner_partner": "USA", "status": "open",
+                            "due_date": "2099-01-01T00:00:00Z"})
+    assert detail(wnode, late)["workflow"]["overdue"] is True
+    assert detail(wnode, future)["workflow"]["overdue"] is False
+    r = wnode.post(f"objects/{late}/versions", {"status": "done"}, user="usacontrib")
+    assert r.status_code == 201 and r.json()["workflow"]["overdue"] is False, r.text
+
+
+def test_commitment_progress_notes_are_listed(wnode):
+    c = create(wnode, {"type": "cx-commitment", "statement": "Exercise progress",
+                       "owner_partner": "IRQ", "status": "in-progress"})
+    n = create(wnode, {"type": "note", "content": "Exercise: half done", "object_refs": [c]},
+               user="irqcontrib")
+    wf = detail(wnode, c)["workflow"]
+    assert [p["id"] for p in wf["progress"]] == [n]
+    assert set(wf["next"]) == {"done", "dropped", "open"}
+
+
+@pytest.mark.parametrize("path,ok", [
+    (["approved", "scheduled", "conducted", "reported", "closed"], True),
+    (["conducted"], False),
+    (["approved", "closed"], False),
+    (["cancelled", "approved"], False),
+])
+def test_activity_follows_its_state_machine(wnode, path, ok):
+    a = create(wnode, {"type": "cx-aat-activity", "name": "Exercise train", "kind": "train",
+                       "status": "requested"})
+    for i, state in enumerate(path):
+        r = wnode.post(f"objects/{a}/versions", {"status": state}, user="usacontrib")
+        last = i == len(path) - 1
+        if ok or not last:
+            assert r.status_code == 201, r.text
+        else:
+            assert r.status_code == 422, r.text
+            assert r.json()["field"] == "status" and "invalid-transition" in r.json()["detail"]
+    assert detail(wnode, a)["workflow"]["state"] == (path[-1] if ok else
+                                                     (path[-2] if len(path) > 1 else "requested"))
+
+
+def test_assessment_score_shows_its_inputs_and_needs_endorsement(wnode):
+    fw = create(wnode, {"type": "cx-assessment-framework", "name": "Exercise framework",
+                        "factors": [
+                            {"name": "IS threat", "weight": 0.4, "indicators": [
+                                {"name": "attacks", "unit": "count",
+                                 "direction": "lower-is-better", "weight": 1}]},
+                            {"name": "ISF capabilities", "weight": 0.6, "indicators": [
+                                {"name": "units certified", "unit": "count",
+                                 "direction": "higher-is-better", "weight": 1}]}]})
+    a = create(wnode, {"type": "cx-assessment", "framework_ref": fw,
+                       "period_start": "2026-07-01T00:00:00Z",
+                       "period_end": "2026-09-30T00:00:00Z",
+                       "ratings": [{"factor": "IS threat", "rating": 0.5},
+                                   {"factor": "ISF capabilities", "rating": 1.0}],
+                       "recommendation": "maintain", "status": "draft"})
+    wf = detail(wnode, a)["workflow"]
+    assert wf["score"]["value"] == pytest.approx(0.4 * 0.5 + 0.6 * 1.0)
+    assert [(i["factor"], i["weight"], i["rating"]) for i in wf["score"]["inputs"]] == [
+        ("IS threat", 0.4, 0.5), ("ISF capabilities", 0.6, 1.0)]
+    assert wf["endorsed"] is False and set(wf["awaiting"]) == {"USA", "IRQ"}
+    assert wnode.post(f"objects/{a}/versions", {"status": "reviewed"},
+                      user="usacontrib").status_code == 201
+    # Not endorsed yet: the status cannot say so.
+    r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usacontrib")
+    assert r.status_code == 422 and r.json()["field"] == "status", r.text
+    for user in ("usacontrib", "irqcontrib"):
+        create(wnode, {"type": "opinion", "opinion": "agree", "object_refs": [a]}, user=user)
+    wf = detail(wnode, a)["workflow"]
+    assert wf["endorsed"] is True and wf["awaiting"] == []
+    assert set(wf["endorsements"]) == {"USA", "IRQ"}
+    r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usacontrib")
+    assert r.status_code == 201, r.text
+    assert r.json()["workflow"]["state"] == "endorsed"
