@@ -22,6 +22,7 @@ struct list_query {
 	size_t ntypes;
 	int64_t owner;
 	const char *q;
+	const char *status, *marking;
 	int64_t modified_after, modified_before;
 	int revoked;
 	size_t limit;
@@ -85,6 +86,13 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 	} else if (strcmp(key, "q") == 0) {
 		if (!*value || !(lq->q = keep(lq, value)))
 			BAD("q must be a full-text query");
+	} else if (strcmp(key, "status") == 0) {
+		if (!*value || strlen(value) > 64 || !(lq->status = keep(lq, value)))
+			BAD("status must be a state name");
+	} else if (strcmp(key, "marking") == 0) {
+		if (strncmp(value, "marking-definition--", 20) != 0 || strlen(value) > 100 ||
+		    !(lq->marking = keep(lq, value)))
+			BAD("marking must be a marking-definition id");
 	} else if (strcmp(key, "modified_after") == 0) {
 		if (cx_time_parse(value, &lq->modified_after, NULL) < 0)
 			BAD("modified_after must be an RFC 3339 UTC timestamp");
@@ -119,9 +127,11 @@ static void cursor_mac(const struct cx_api_ctx *c, const struct cx_request *req,
 	struct cx_buf m;
 
 	cx_buf_init(&m, 0);
-	cx_buf_printf(&m, "api1\n%lld\n%lld\n%s\n%lld\n%lld\n%d\n%lld\n", (long long)req->who.user,
-		      (long long)lq->owner, lq->q ? lq->q : "", (long long)lq->modified_after,
-		      (long long)lq->modified_before, lq->revoked, (long long)at);
+	cx_buf_printf(&m, "api1\n%lld\n%lld\n%s\n%s\n%s\n%lld\n%lld\n%d\n%lld\n",
+		      (long long)req->who.user, (long long)lq->owner, lq->q ? lq->q : "",
+		      lq->status ? lq->status : "", lq->marking ? lq->marking : "",
+		      (long long)lq->modified_after, (long long)lq->modified_before, lq->revoked,
+		      (long long)at);
 	for (size_t i = 0; i < lq->ntypes; i++)
 		cx_buf_printf(&m, "%s,", lq->types[i]);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)cx_buf_cstr(&m), m.len,
@@ -202,6 +212,8 @@ enum MHD_Result cx_api_objects_list(struct cx_request *req)
 	f.ntypes = lq.ntypes;
 	f.owner = lq.owner;
 	f.fts = lq.q;
+	f.status = lq.status;
+	f.marking = lq.marking;
 	f.modified_after = lq.modified_after;
 	f.modified_before = lq.modified_before;
 	f.revoked = lq.revoked;

@@ -89,6 +89,8 @@ struct cx_object_filter {
 	const char *fts;            /* full-text query (FTS5) over newest versions; NULL: none.
 				     * A malformed one fails with s->error() starting
 				     * "bad full-text query" */
+	const char *status;         /* only versions whose `status` property is this */
+	const char *marking;        /* only versions whose object_marking_refs name this */
 	const char *ref_to;         /* only versions referencing this id ... */
 	const char *ref_kind;       /* ... this way ("rel" or "ref") */
 	size_t limit;               /* 0: no limit */

@@ -179,6 +179,12 @@ static int scan_sql(const struct cx_object_filter *f, struct cx_buf *sql)
 	if (f->ref_to)
 		cx_buf_puts(sql, " AND o.rowid IN (SELECT from_rowid FROM object_refs WHERE to_id = "
 				 ":refto AND kind = :refkind)");
+	/* Rare filters read the stored text; the indexed ones come first. */
+	if (f->status)
+		cx_buf_puts(sql, " AND json_extract(o.json, '$.status') = :status");
+	if (f->marking)
+		cx_buf_puts(sql, " AND EXISTS (SELECT 1 FROM json_each(o.json, "
+				 "'$.object_marking_refs') WHERE value = :marking)");
 	if (f->access_sql)
 		cx_buf_printf(sql, " AND %s", f->access_sql);
 	if (f->versions || f->nmodified) {
@@ -264,6 +270,10 @@ static void scan_bind(sqlite3_stmt *q, const struct cx_object_filter *f)
 	bind_named_int(q, ":owner", f->owner);
 	if (f->fts)
 		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":fts"), f->fts);
+	if (f->status)
+		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":status"), f->status);
+	if (f->marking)
+		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":marking"), f->marking);
 	if (f->ref_to) {
 		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":refto"), f->ref_to);
 		cx_sq_bind_text(q, sqlite3_bind_parameter_index(q, ":refkind"), f->ref_kind);

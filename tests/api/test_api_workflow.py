@@ -94,3 +94,18 @@ def test_assessment_score_shows_its_inputs_and_needs_endorsement(wnode):
     r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usacontrib")
     assert r.status_code == 201, r.text
     assert r.json()["workflow"]["state"] == "endorsed"
+
+
+def test_list_filters_by_status_and_marking(wnode):
+    a = create(wnode, {"type": "cx-commitment", "statement": "Exercise filter open",
+                       "owner_partner": "USA", "status": "open"})
+    b = create(wnode, {"type": "cx-commitment", "statement": "Exercise filter dropped",
+                       "owner_partner": "USA", "status": "dropped"})
+    got = {i["id"] for i in wnode.list_all("usacontrib", [("type", "cx-commitment"),
+                                                         ("status", "dropped")])}
+    assert b in got and a not in got
+    green = {i["id"] for i in wnode.list_all("usacontrib", [("marking", GREEN),
+                                                           ("type", "cx-commitment")])}
+    assert {a, b} <= green
+    r = wnode.get("objects", user="usacontrib", params={"marking": "green"})
+    assert r.status_code == 400 and r.json()["field"] == "marking", r.text
