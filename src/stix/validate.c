@@ -1,9 +1,9 @@
 /* Entry points of STIX validation and the rules every object shares: the
- * nesting depth, the common properties (with the structures they hold:
- * external references, granular markings, kill chain phases), custom
- * property names, extensions and custom object types declared by an
- * extension-definition. After these, cx_stix_validate() hands the object to
- * the validator of its type; property tables (cx_v_props) serve those. */
+ * nesting depth and the common properties (the structures they hold are
+ * checked in validate_structures.c; custom properties, extensions and custom
+ * object types declared by an extension-definition in validate_ext.c). After
+ * these, cx_stix_validate() hands the object to the validator of its type;
+ * property tables (cx_v_props) serve those. */
 #include "stix/validate.h"
 
 #include <errno.h>
@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "stix/validate_internal.h"
-
-#define EXTDEF_PREFIX "extension-definition--"
 
 static const char *const identity_only[] = {"identity", NULL};
 static const char *const marking_only[] = {"marking-definition", NULL};
@@ -35,233 +33,6 @@ enum cx_stix_kind cx_stix_kind_of(const char *type)
 	if (cx_stix_is_sco_type(type))
 		return CX_STIX_SCO;
 	return CX_STIX_UNKNOWN;
-}
-
-/* ---- Structures shared by many objects ------------------------------------- */
-
-/* Fetch element i of a list that must be a JSON object, and its path. */
-static int list_object(const json_t *list, const char *base, size_t i, char *path, size_t n,
-                       const json_t **ret, struct cx_stix_error *err)
-{
-	const json_t *e = json_array_get(list, i);
-
-	cx_v_path_index(path, n, base, i);
-	if (!json_is_object(e))
-		return cx_v_fail(err, path, NULL, CX_RULE_TYPE, "%s must be an object", path);
-	*ret = e;
-	return 0;
-}
-
-int cx_v_kill_chain_phases(const json_t *o, const char *at, const char *key, unsigned flags,
-                           struct cx_stix_error *err)
-{
-	static const char *const names[] = {"kill_chain_name", "phase_name", NULL};
-	const json_t *list, *e = NULL;
-	char base[CX_V_PATH_MAX], path[CX_V_PATH_MAX];
-	int r = cx_v_list(o, at, key, flags, &list, err);
-
-	if (r < 0 || !list)
-		return r;
-	cx_v_path(base, sizeof(base), at, key);
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		if ((r = list_object(list, base, i, path, sizeof(path), &e, err)) < 0 ||
-		    (r = cx_v_string(e, path, "kill_chain_name", CX_V_REQUIRED | CX_V_NONEMPTY,
-		                     NULL, err)) < 0 ||
-		    (r = cx_v_string(e, path, "phase_name", CX_V_REQUIRED | CX_V_NONEMPTY, NULL,
-		                     err)) < 0 ||
-		    (r = cx_v_properties(e, path, CX_STIX_UNKNOWN, names, err)) < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* "CVE-YYYY-NNNN..." (at least four digits) or "CAPEC-N...". */
-static bool digits_only(const char *s, size_t min)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++) {
-		if (s[n] < '0' || s[n] > '9')
-			return false;
-	}
-	return n >= min;
-}
-
-static bool cve_id_valid(const char *s)
-{
-	return strncmp(s, "CVE-", 4) == 0 && strlen(s) >= 9 && s[8] == '-' && s[4] >= '0' &&
-	       s[4] <= '9' && s[5] >= '0' && s[5] <= '9' && s[6] >= '0' && s[6] <= '9' &&
-	       s[7] >= '0' && s[7] <= '9' && digits_only(s + 9, 4);
-}
-
-/* External references admit only the hash-algorithm-ov names (STIX 2.1
- * section 2.5), unlike the hashes of observables. */
-static int reference_hash_names(const json_t *e, const char *path, struct cx_stix_error *err)
-{
-	const json_t *hashes = json_object_get(e, "hashes");
-	char base[CX_V_PATH_MAX];
-
-	cx_v_path(base, sizeof(base), path, "hashes");
-	for (void *it = json_object_iter((json_t *)hashes); it;
-	     it = json_object_iter_next((json_t *)hashes, it)) {
-		const char *k = json_object_iter_key(it);
-
-		if (!cx_vocab_has(cx_vocab_hash_algorithm, k))
-			return cx_v_fail(err, base, k, CX_RULE_VOCAB,
-			                 "%.60s is not a hash-algorithm-ov name", k);
-	}
-	return 0;
-}
-
-static int external_reference(const json_t *e, const char *path, struct cx_stix_error *err)
-{
-	static const char *const names[] = {"source_name", "description", "url",
-	                                    "hashes",      "external_id", NULL};
-	const char *source, *ext_id;
-	int r;
-
-	if ((r = cx_v_string(e, path, "source_name", CX_V_REQUIRED | CX_V_NONEMPTY, &source, err)) <
-	        0 ||
-	    (r = cx_v_string(e, path, "description", 0, NULL, err)) < 0 ||
-	    (r = cx_v_url(e, path, "url", 0, err)) < 0 ||
-	    (r = cx_v_hashes(e, path, "hashes", 0, err)) < 0 ||
-	    (r = reference_hash_names(e, path, err)) < 0 ||
-	    (r = cx_v_string(e, path, "external_id", 0, &ext_id, err)) < 0)
-		return r;
-	if (!json_object_get(e, "description") && !json_object_get(e, "url") && !ext_id)
-		return cx_v_fail(err, path, NULL, CX_RULE_DEPENDENCY,
-		                 "an external reference needs description, url or external_id "
-		                 "besides source_name");
-	if (strcmp(source, "cve") == 0 || strcmp(source, "capec") == 0) {
-		bool cve = source[1] == 'v';
-
-		if (!ext_id)
-			return cx_v_fail(err, path, "external_id", CX_RULE_REQUIRED,
-			                 "a %s reference needs external_id", source);
-		if (cve ? !cve_id_valid(ext_id)
-		        : (strncmp(ext_id, "CAPEC-", 6) != 0 || !digits_only(ext_id + 6, 1)))
-			return cx_v_fail(err, path, "external_id", CX_RULE_FORMAT,
-			                 "'%.60s' is not a %s identifier", ext_id,
-			                 cve ? "CVE-YYYY-NNNN" : "CAPEC-N");
-	}
-	return cx_v_properties(e, path, CX_STIX_UNKNOWN, names, err);
-}
-
-int cx_v_external_references(const json_t *o, const char *at, const char *key, unsigned flags,
-                             struct cx_stix_error *err)
-{
-	const json_t *list, *e = NULL;
-	char base[CX_V_PATH_MAX], path[CX_V_PATH_MAX];
-	int r = cx_v_list(o, at, key, flags, &list, err);
-
-	if (r < 0 || !list)
-		return r;
-	cx_v_path(base, sizeof(base), at, key);
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		if ((r = list_object(list, base, i, path, sizeof(path), &e, err)) < 0 ||
-		    (r = external_reference(e, path, err)) < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* A granular-marking selector (STIX 2.1 section 7.2.3.1): property names and
- * list indices ("[2]") joined by dots, which must select something present in
- * the object. Returns 0 when it does, 1 when well formed but selecting
- * nothing, -1 when malformed. */
-static int selector_resolve(const json_t *obj, const char *sel)
-{
-	const json_t *cur = obj;
-	const char *p = sel;
-	char seg[256];
-	bool first = true;
-
-	while (first || *p) {
-		const char *dot = strchr(p, '.');
-		size_t n = dot ? (size_t)(dot - p) : strlen(p);
-
-		if (n == 0 || n >= sizeof(seg) || (dot && dot[1] == '\0'))
-			return -1;
-		memcpy(seg, p, n);
-		seg[n] = '\0';
-		if (seg[0] == '[') {
-			size_t idx = 0;
-
-			if (first || n < 3 || seg[n - 1] != ']')
-				return -1;
-			for (size_t i = 1; i + 1 < n; i++) {
-				if (seg[i] < '0' || seg[i] > '9' || idx > 100000000)
-					return -1;
-				idx = idx * 10 + (size_t)(seg[i] - '0');
-			}
-			if (!json_is_array(cur) || idx >= json_array_size(cur))
-				return 1;
-			cur = json_array_get(cur, idx);
-		} else {
-			if (!cx_v_dict_key_valid(seg))
-				return -1;
-			if (!json_is_object(cur) || !(cur = json_object_get(cur, seg)))
-				return 1;
-		}
-		first = false;
-		p += n + (dot ? 1 : 0);
-	}
-	return 0;
-}
-
-static int granular_marking(const json_t *obj, const json_t *e, const char *path,
-                            struct cx_stix_error *err)
-{
-	static const char *const names[] = {"selectors", "marking_ref", "lang", NULL};
-	const json_t *sels;
-	char base[CX_V_PATH_MAX], spath[CX_V_PATH_MAX];
-	int r;
-
-	if ((r = cx_v_string_list(e, path, "selectors", CX_V_REQUIRED | CX_V_NONEMPTY, err)) < 0 ||
-	    (r = cx_v_ref(e, path, "marking_ref", 0, marking_only, err)) < 0 ||
-	    (r = cx_v_lang(e, path, "lang", 0, err)) < 0)
-		return r;
-	if (json_object_get(e, "marking_ref") && json_object_get(e, "lang"))
-		return cx_v_fail(err, path, "lang", CX_RULE_DEPENDENCY,
-		                 "a granular marking has marking_ref or lang, not both");
-	if (!json_object_get(e, "marking_ref") && !json_object_get(e, "lang"))
-		return cx_v_fail(err, path, "marking_ref", CX_RULE_REQUIRED,
-		                 "a granular marking needs marking_ref or lang");
-	sels = json_object_get(e, "selectors");
-	cx_v_path(base, sizeof(base), path, "selectors");
-	for (size_t i = 0; i < json_array_size(sels); i++) {
-		const char *s = json_string_value(json_array_get(sels, i));
-
-		cx_v_path_index(spath, sizeof(spath), base, i);
-		r = selector_resolve(obj, s);
-		if (r < 0)
-			return cx_v_fail(err, spath, NULL, CX_RULE_FORMAT,
-			                 "'%.80s' is not a selector (names and [index] joined "
-			                 "by dots)",
-			                 s);
-		if (r > 0)
-			return cx_v_fail(err, spath, NULL, CX_RULE_DEPENDENCY,
-			                 "the selector '%.80s' selects nothing in this object", s);
-	}
-	return cx_v_properties(e, path, CX_STIX_UNKNOWN, names, err);
-}
-
-int cx_v_granular_markings(const json_t *o, const char *at, const char *key, unsigned flags,
-                           struct cx_stix_error *err)
-{
-	const json_t *list, *e = NULL;
-	char base[CX_V_PATH_MAX], path[CX_V_PATH_MAX];
-	int r = cx_v_list(o, at, key, flags, &list, err);
-
-	if (r < 0 || !list)
-		return r;
-	cx_v_path(base, sizeof(base), at, key);
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		if ((r = list_object(list, base, i, path, sizeof(path), &e, err)) < 0 ||
-		    (r = granular_marking(o, e, path, err)) < 0)
-			return r;
-	}
-	return 0;
 }
 
 /* ---- Common properties --------------------------------------------------- */
@@ -294,115 +65,6 @@ static int common_values(const json_t *obj, const char *type, struct cx_stix_err
 	    (r = cx_v_granular_markings(obj, "", "granular_markings", 0, err)) < 0 ||
 	    (r = cx_v_boolean(obj, "", "defanged", 0, err)) < 0)
 		return r;
-	return 0;
-}
-
-/* ---- Extensions and custom object types ----------------------------------- */
-
-static bool is_extdef_key(const char *k)
-{
-	return strncmp(k, EXTDEF_PREFIX, strlen(EXTDEF_PREFIX)) == 0;
-}
-
-/* The kind an extension value declares with extension_type new-sdo/new-sco/
- * new-sro, or CX_STIX_UNKNOWN. */
-static enum cx_stix_kind declared_kind(const json_t *ext)
-{
-	const char *t = json_string_value(json_object_get(ext, "extension_type"));
-
-	if (!t)
-		return CX_STIX_UNKNOWN;
-	if (strcmp(t, "new-sdo") == 0)
-		return CX_STIX_SDO;
-	if (strcmp(t, "new-sco") == 0)
-		return CX_STIX_SCO;
-	if (strcmp(t, "new-sro") == 0)
-		return CX_STIX_SRO;
-	return CX_STIX_UNKNOWN;
-}
-
-/* For a type name the model does not know: the kind declared for it by an
- * extension-definition in `extensions` (STIX 2.1 section 7.3), or
- * CX_STIX_UNKNOWN when nothing declares it. */
-static enum cx_stix_kind custom_kind(const json_t *obj)
-{
-	const json_t *exts = json_object_get(obj, "extensions");
-
-	if (!json_is_object(exts))
-		return CX_STIX_UNKNOWN;
-	for (void *it = json_object_iter((json_t *)exts); it;
-	     it = json_object_iter_next((json_t *)exts, it)) {
-		enum cx_stix_kind k = declared_kind(json_object_iter_value(it));
-
-		if (is_extdef_key(json_object_iter_key(it)) && k != CX_STIX_UNKNOWN)
-			return k;
-	}
-	return CX_STIX_UNKNOWN;
-}
-
-static int check_extensions(const json_t *obj, const char *type, enum cx_stix_kind kind,
-                            bool custom, struct cx_stix_error *err)
-{
-	const json_t *exts;
-	char path[CX_V_PATH_MAX];
-	int r = cx_v_dict(obj, "", "extensions", 0, CX_VJ_OBJECT, &exts, err);
-
-	if (r < 0 || !exts)
-		return r;
-	for (void *it = json_object_iter((json_t *)exts); it;
-	     it = json_object_iter_next((json_t *)exts, it)) {
-		const char *k = json_object_iter_key(it);
-		const json_t *v = json_object_iter_value(it);
-		enum cx_stix_kind declared;
-
-		cx_v_path(path, sizeof(path), "extensions", k);
-		if (!is_extdef_key(k)) {
-			/* Only SCOs have predefined extensions; their validator checks them. */
-			if (kind == CX_STIX_SCO && !custom)
-				continue;
-			return cx_v_fail(err, path, NULL, CX_RULE_EXTENSION,
-			                 "extensions of %s objects must be named by an "
-			                 "extension-definition id",
-			                 type);
-		}
-		if (!cx_v_identifier_valid(k, "extension-definition"))
-			return cx_v_fail(err, path, NULL, CX_RULE_IDENTIFIER,
-			                 "'%.80s' is not an extension-definition id", k);
-		if ((r = cx_v_extension_definition_value(v, path, err)) < 0)
-			return r;
-		declared = declared_kind(v);
-		if (declared != CX_STIX_UNKNOWN && (!custom || declared != kind))
-			return cx_v_fail(err, path, "extension_type", CX_RULE_EXTENSION,
-			                 "extension_type %s does not match the %s type %s",
-			                 json_string_value(json_object_get(v, "extension_type")),
-			                 custom ? "custom" : "predefined", type);
-	}
-	return 0;
-}
-
-static int run_hooks(const json_t *obj, const struct cx_stix_validate_opts *opts,
-                     struct cx_stix_error *err)
-{
-	const json_t *exts = json_object_get(obj, "extensions");
-
-	if (!opts || !opts->extension || !json_is_object(exts))
-		return 0;
-	for (void *it = json_object_iter((json_t *)exts); it;
-	     it = json_object_iter_next((json_t *)exts, it)) {
-		const char *k = json_object_iter_key(it);
-		int r;
-
-		if (!is_extdef_key(k))
-			continue;
-		r = opts->extension(opts->arg, k, obj, err);
-		if (r < 0) {
-			/* A hook that forgot to say why still yields a complete error. */
-			if (err && !err->rule[0])
-				cx_v_fail(err, "extensions", k, CX_RULE_EXTENSION,
-				          "rejected by the extension definition %s", k);
-			return -EINVAL;
-		}
-	}
 	return 0;
 }
 
@@ -558,91 +220,6 @@ static int common_presence(const json_t *obj, enum cx_stix_kind kind, const char
 	return 0;
 }
 
-static bool in_list(const char *const *names, const char *s)
-{
-	return names && cx_vocab_has(names, s);
-}
-
-/* Property names STIX keeps for itself, which no predefined object may carry
- * as a custom property. STIX 2.0 reserved severity, action, usernames,
- * phone_numbers, addresses and the *_precision names for future use, and the
- * OASIS JSON schemas still refuse them on every SDO and SRO; STIX 2.1 keeps
- * action reserved on course-of-action (whose table reports it the same
- * way). The singular username and phone_number are refused too: no
- * predefined type defines them, and this node treats them as the same
- * reservation. */
-static const char *const reserved_names[] = {
-    "action",
-    "addresses",
-    "first_seen_precision",
-    "last_seen_precision",
-    "phone_number",
-    "phone_numbers",
-    "severity",
-    "username",
-    "usernames",
-    "valid_from_precision",
-    "valid_until_precision",
-    NULL,
-};
-
-int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
-                    const char *const *names, struct cx_stix_error *err)
-{
-	const char *type = json_string_value(json_object_get(o, "type"));
-	char path[CX_V_PATH_MAX];
-	bool allowed;
-
-	for (void *it = json_object_iter((json_t *)o); it;
-	     it = json_object_iter_next((json_t *)o, it)) {
-		const char *k = json_object_iter_key(it);
-		const json_t *v = json_object_iter_value(it);
-
-		if (in_list(names, k))
-			continue;
-		cx_v_path(path, sizeof(path), at, k);
-		if (kind != CX_STIX_UNKNOWN &&
-		    cx_v_common_property(kind, type, k, &allowed, NULL)) {
-			if (allowed)
-				continue;
-			return cx_v_fail(err, path, NULL, CX_RULE_FORBIDDEN,
-			                 "the common property %s does not apply to %s objects", k,
-			                 type ? type : "these");
-		}
-		if (!cx_v_property_name_valid(k))
-			return cx_v_fail(err, path, NULL, CX_RULE_PROPERTY_NAME,
-			                 "custom property names must be 3-250 characters of a-z, "
-			                 "0-9 and underscore, beginning with a letter");
-		/* Custom types define their own names; nested structures (kind
-		 * unknown) are not objects. */
-		if (kind != CX_STIX_UNKNOWN && cx_vocab_has(reserved_names, k) &&
-		    cx_stix_kind_of(type) != CX_STIX_UNKNOWN)
-			return cx_v_fail(err, path, NULL, CX_RULE_FORBIDDEN,
-			                 "%s is a reserved property name and must not be used", k);
-		if (json_is_null(v))
-			return cx_v_fail(err, path, NULL, CX_RULE_TYPE, "%s must not be null", k);
-		if (json_is_array(v) && json_array_size(v) == 0)
-			return cx_v_fail(err, path, NULL, CX_RULE_EMPTY,
-			                 "%s must not be an empty list", k);
-	}
-	return 0;
-}
-
-int cx_v_extension_definition_value(const json_t *v, const char *at, struct cx_stix_error *err)
-{
-	static const char *const names[] = {"extension_type", NULL};
-	int r;
-
-	if (!json_is_object(v))
-		return cx_v_fail(err, at, NULL, CX_RULE_TYPE, "an extension must be an object");
-	if (json_object_size(v) == 0)
-		return cx_v_fail(err, at, NULL, CX_RULE_EMPTY, "an extension must not be empty");
-	r = cx_v_enum(v, at, "extension_type", CX_V_REQUIRED, cx_vocab_extension_type, err);
-	if (r < 0)
-		return r;
-	return cx_v_properties(v, at, CX_STIX_UNKNOWN, names, err);
-}
-
 /* ---- Declarative property tables ------------------------------------------ */
 
 static int check_prop(const json_t *o, const char *at, const struct cx_v_prop *p,
@@ -746,7 +323,7 @@ static int validate_object(const json_t *obj, const struct cx_stix_validate_opts
 		return cx_v_fail(err, "", "type", CX_RULE_TYPE_NAME,
 		                 "a bundle is not a STIX object");
 	if (kind == CX_STIX_UNKNOWN) {
-		kind = custom_kind(obj);
+		kind = cx_v_custom_kind(obj);
 		custom = true;
 		if (kind == CX_STIX_UNKNOWN)
 			return cx_v_fail(err, "", "type", CX_RULE_TYPE_NAME,
@@ -756,7 +333,7 @@ static int validate_object(const json_t *obj, const struct cx_stix_validate_opts
 	}
 	if ((r = common_presence(obj, kind, type, err)) < 0 ||
 	    (r = common_values(obj, type, err)) < 0 ||
-	    (r = check_extensions(obj, type, kind, custom, err)) < 0)
+	    (r = cx_v_extensions(obj, type, kind, custom, err)) < 0)
 		return r;
 	if (custom)
 		r = cx_v_properties(obj, "", kind, NULL, err);
@@ -770,7 +347,7 @@ static int validate_object(const json_t *obj, const struct cx_stix_validate_opts
 		r = cx_stix_validate_sco_type(type, obj, err);
 	if (r < 0)
 		return r;
-	return run_hooks(obj, opts, err);
+	return cx_v_extension_hooks(obj, opts, err);
 }
 
 int cx_stix_validate(const json_t *obj, const struct cx_stix_validate_opts *opts,

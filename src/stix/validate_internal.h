@@ -1,5 +1,5 @@
 /* Helpers shared by the STIX validators (validate*.c); not part of the public
- * interface.
+ * interface. Each section below names the file that implements it.
  *
  * Conventions for every helper below:
  * - A property is addressed by the object that holds it (`o`), the JSON path
@@ -41,6 +41,37 @@
 #define CX_V_INT_MAX ((json_int_t)9007199254740991LL)
 #define CX_V_INT_MIN (-CX_V_INT_MAX)
 
+/* ASCII character classes, independent of the locale (unlike <ctype.h>). */
+static inline bool cx_v_is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static inline bool cx_v_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool cx_v_is_alpha(char c)
+{
+	return cx_v_is_lower(c) || (c >= 'A' && c <= 'Z');
+}
+
+static inline bool cx_v_is_alnum(char c)
+{
+	return cx_v_is_alpha(c) || cx_v_is_digit(c);
+}
+
+static inline bool cx_v_is_hex(char c)
+{
+	return cx_v_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline bool cx_v_is_hex_lower(char c)
+{
+	return cx_v_is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
 /* ---- Entry points implemented in validate_sco.c ---------------------------
  *
  * cx_stix_validate() calls cx_stix_validate_sco_type() for every type for
@@ -63,7 +94,7 @@ int cx_stix_validate_sco_type(const char *type, const json_t *obj, struct cx_sti
 /* True for the 18 SCO type names of STIX 2.1 (artifact ... x509-certificate). */
 bool cx_stix_is_sco_type(const char *type);
 
-/* ---- Errors and paths ----------------------------------------------------- */
+/* ---- Errors and paths (validate_names.c) ----------------------------------- */
 
 /* Write "at.key" (or "key" when at is "" or NULL) to out (n bytes, truncated
  * safely). Returns out. */
@@ -75,7 +106,7 @@ char *cx_v_path_index(char *out, size_t n, const char *at, size_t i);
 int cx_v_fail(struct cx_stix_error *err, const char *at, const char *key, const char *rule,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* ---- Names ---------------------------------------------------------------- */
+/* ---- Names (validate_names.c) ---------------------------------------------- */
 
 /* STIX type name syntax: 3-250 characters of a-z, 0-9 and hyphen, beginning
  * with a letter, with no trailing or doubled hyphen (a "--" would make the
@@ -94,7 +125,7 @@ bool cx_v_identifier_valid(const char *s, const char *type);
  * Returns false when s has no "--" or the type does not fit. */
 bool cx_v_identifier_type(const char *s, char *out, size_t n);
 
-/* ---- Typed property checks -----------------------------------------------
+/* ---- Typed property checks (validate_values.c) ---------------------------
  *
  * All follow the conventions at the top of this file. */
 
@@ -164,7 +195,7 @@ int cx_v_open_vocab(const json_t *o, const char *at, const char *key, unsigned f
 int cx_v_open_vocab_list(const json_t *o, const char *at, const char *key, unsigned flags,
                          struct cx_stix_error *err);
 
-/* ---- Identifiers and references -----------------------------------------
+/* ---- Identifiers and references (validate_values.c) ---------------------
  *
  * `types` is a NULL-terminated list of allowed target type names, or NULL to
  * allow any type. Besides literal names it may hold the tokens below, which
@@ -187,7 +218,7 @@ int cx_v_ref(const json_t *o, const char *at, const char *key, unsigned flags,
 int cx_v_ref_list(const json_t *o, const char *at, const char *key, unsigned flags,
                   const char *const *types, struct cx_stix_error *err);
 
-/* ---- Formats --------------------------------------------------------------- */
+/* ---- Formats (validate_formats.c) ------------------------------------------ */
 
 /* A hashes dictionary: non-empty; keys naming an algorithm of the
  * hash-algorithm-ov vocabulary (cx_vocab_hash_algorithm; recognised ignoring
@@ -217,11 +248,22 @@ bool cx_v_lang_tag_valid(const char *s);
 int cx_v_lang(const json_t *o, const char *at, const char *key, unsigned flags,
               struct cx_stix_error *err);
 
-/* ---- Structure -------------------------------------------------------------- */
+/* ---- Structure and common properties (validate.c) ------------------------ */
 
 /* Reject JSON containers nested deeper than max levels below v (v itself is
  * level 1) with CX_RULE_DEPTH at the path of the first too-deep container. */
 int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err);
+
+/* Whether `name` is one of the STIX common properties (type, spec_version,
+ * id, created_by_ref, created, modified, revoked, labels, confidence, lang,
+ * external_references, object_marking_refs, granular_markings, extensions,
+ * defanged). When it is, *ret_allowed tells whether an object of this kind
+ * (and, for CX_STIX_META, this type) may carry it and *ret_required whether it
+ * must (both optional). Custom objects use the kind they declare. */
+bool cx_v_common_property(enum cx_stix_kind kind, const char *type, const char *name,
+                          bool *ret_allowed, bool *ret_required);
+
+/* ---- Custom properties and extensions (validate_ext.c) --------------------- */
 
 /* Check every property of o (path `at`) that is neither in names
  * (NULL-terminated, may be NULL) nor a common property of `kind`
@@ -232,7 +274,7 @@ int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err);
  * of a common property that `kind` does not allow (CX_RULE_FORBIDDEN; e.g.
  * `created` on an SCO). On a predefined object type (not a custom one, whose
  * definition may use any name, nor a nested structure) it must not be a
- * reserved property name either (CX_RULE_FORBIDDEN; see validate.c). */
+ * reserved property name either (CX_RULE_FORBIDDEN; see validate_ext.c). */
 int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
                     const char *const *names, struct cx_stix_error *err);
 
@@ -241,6 +283,31 @@ int cx_v_properties(const json_t *o, const char *at, enum cx_stix_kind kind,
  * `extension_type` from cx_vocab_extension_type (required, as in the OASIS
  * schema of extensions) and custom-property names for the rest. */
 int cx_v_extension_definition_value(const json_t *v, const char *at, struct cx_stix_error *err);
+
+/* For a type name the model does not know: the kind that an
+ * extension-definition in `extensions` declares for it (STIX 2.1 section
+ * 7.3), from the first `extension-definition--UUID` key whose value has
+ * extension_type new-sdo, new-sco or new-sro; CX_STIX_UNKNOWN when nothing
+ * declares it. */
+enum cx_stix_kind cx_v_custom_kind(const json_t *obj);
+/* The `extensions` dictionary of obj, an object of this type and kind
+ * (custom: a type that an extension-definition declares): every value a JSON
+ * object. A key that is not an extension-definition id is left to the SCO
+ * validator on a predefined SCO and is CX_RULE_EXTENSION on any other object;
+ * an extension-definition key must be a well-formed identifier
+ * (CX_RULE_IDENTIFIER) whose value cx_v_extension_definition_value() accepts,
+ * and may declare a new type (new-sdo, new-sco, new-sro) only on a custom
+ * object of that kind (CX_RULE_EXTENSION at "extensions.<key>.extension_type"). */
+int cx_v_extensions(const json_t *obj, const char *type, enum cx_stix_kind kind, bool custom,
+                    struct cx_stix_error *err);
+/* Call opts->extension (when opts and the hook are set) for each
+ * `extension-definition--UUID` key of obj's `extensions`, in order, stopping at
+ * the first rejection. A hook that rejects without filling err leaves a
+ * CX_RULE_EXTENSION error at "extensions.<key>". Returns 0 or -EINVAL. */
+int cx_v_extension_hooks(const json_t *obj, const struct cx_stix_validate_opts *opts,
+                         struct cx_stix_error *err);
+
+/* ---- Structures in common properties (validate_structures.c) --------------- */
 
 /* kill_chain_phases: a non-empty list of {kill_chain_name, phase_name}. */
 int cx_v_kill_chain_phases(const json_t *o, const char *at, const char *key, unsigned flags,
@@ -252,16 +319,7 @@ int cx_v_external_references(const json_t *o, const char *at, const char *key, u
 int cx_v_granular_markings(const json_t *o, const char *at, const char *key, unsigned flags,
                            struct cx_stix_error *err);
 
-/* Whether `name` is one of the STIX common properties (type, spec_version,
- * id, created_by_ref, created, modified, revoked, labels, confidence, lang,
- * external_references, object_marking_refs, granular_markings, extensions,
- * defanged). When it is, *ret_allowed tells whether an object of this kind
- * (and, for CX_STIX_META, this type) may carry it and *ret_required whether it
- * must (both optional). Custom objects use the kind they declare. */
-bool cx_v_common_property(enum cx_stix_kind kind, const char *type, const char *name,
-                          bool *ret_allowed, bool *ret_required);
-
-/* ---- Declarative property tables -------------------------------------------
+/* ---- Declarative property tables (validate.c) ------------------------------
  *
  * A type's own properties as a table, checked in order by cx_v_props(). */
 enum cx_v_ptype {
