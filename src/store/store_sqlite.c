@@ -433,6 +433,7 @@ static void store_close(struct cx_store *s)
 		free(st->cache[i].sql);
 	}
 	sqlite3_close(st->db);
+	cx_buf_release(&st->latest);
 	free(st);
 }
 

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 #define CX_SQ_CACHE 128
 
@@ -47,6 +48,9 @@ struct sqlite_store {
 	bool clock_loaded;
 	bool clock_dirty;
 	int64_t clock_last;
+	/* object_latest's row, copied: the statement is reset at once, so
+	 * that no read snapshot stays open on the connection. */
+	struct cx_buf latest;
 	char errmsg[256];
 };
 

@@ -72,9 +72,32 @@ static enum cx_store_status object_latest(struct cx_store *s, const char *id,
 	cx_sq_bind_text(q, 1, id);
 	cx_sq_rows_init(&rows, st, q);
 	if (cx_sq_rows_next(&rows)) {
-		/* The row's strings stay readable until the next call, which
-		 * resets the statement: so no cx_sq_rows_end() here. */
+		/* Copy the strings, then reset: a statement left stepping would
+		 * hold a read snapshot open, and a later write on this
+		 * connection would then fail to see the newer database. */
+		const char **fields[] = {&ret->id, &ret->type, &ret->spec_version,
+					 &ret->created_by_ref, &ret->version, &ret->name,
+					 &ret->json};
+		size_t offsets[7];
+
 		row_from(q, ret);
+		cx_buf_reset(&st->latest);
+		for (int i = 0; i < 7; i++) {
+			offsets[i] = st->latest.len;
+			if (*fields[i])
+				cx_buf_append(&st->latest, *fields[i], strlen(*fields[i]) + 1);
+			else
+				cx_buf_putc(&st->latest, '\0');
+		}
+		if (st->latest.err) {
+			cx_sq_rows_end(&rows);
+			snprintf(st->errmsg, sizeof(st->errmsg), "out of memory");
+			return CX_STORE_HARD_ERROR;
+		}
+		for (int i = 0; i < 7; i++)
+			if (*fields[i])
+				*fields[i] = st->latest.data + offsets[i];
+		cx_sq_rows_end(&rows);
 		return CX_STORE_OK;
 	}
 	return cx_sq_rows_end(&rows);

@@ -375,6 +375,30 @@ static void test_store_same_version_other_content_is_a_conflict(void **state)
 	assert_int_equal(f->s->commit(f->s), CX_STORE_OK);
 }
 
+/* object_latest must not leave a read snapshot open: a write on the same
+ * connection after another connection wrote must still work. */
+static void test_store_object_latest_leaves_no_snapshot_open(void **state)
+{
+	struct fixture *f = *state;
+	struct cx_object_row got;
+	struct cx_store *other;
+	char err[256];
+	int64_t n = 0;
+
+	put(f->s, row("note--l", 1000, "{\"v\":1}"), NULL);
+	assert_int_equal(f->s->object_latest(f->s, "note--l", &got), CX_STORE_OK);
+	assert_string_equal(got.json, "{\"v\":1}");
+	other = cx_store_sqlite_open(f->path, CX_STORE_OPEN, err, sizeof(err));
+	assert_non_null(other);
+	put(other, row("note--m", 1000, "{}"), NULL);
+	other->close(other);
+	/* The borrowed row is still readable, and this connection can write. */
+	assert_string_equal(got.json, "{\"v\":1}");
+	put(f->s, row("note--n", 1000, "{}"), NULL);
+	assert_int_equal(f->s->objects_count(f->s, &n), CX_STORE_OK);
+	assert_int_equal(n, 3);
+}
+
 /* The transaction runner, against a fake backend that fails on demand. */
 struct fake {
 	struct cx_store api;
@@ -460,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_second_writer_waits_then_both_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_effective_labels_follow_newest_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_same_version_other_content_is_a_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_object_latest_leaves_no_snapshot_open, setup, teardown),
 		cmocka_unit_test(test_store_run_retries_soft_errors_then_succeeds),
 		cmocka_unit_test(test_store_run_gives_up_after_bounded_retries),
 	};
