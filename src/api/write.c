@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "core/ingest.h"
 #include "core/records.h"
+#include "core/workflow.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -163,6 +164,35 @@ static json_t *newest_readable(struct cx_api_ctx *c, const char *id, int64_t *re
 	return n.obj;
 }
 
+/* A status change must follow the record's state machine (409 listing
+ * the allowed states) and be one the caller's role may make (403). */
+static enum MHD_Result transition_gate(struct cx_request *req, const json_t *prev,
+				       const json_t *next)
+{
+	const char *type = json_string_value(json_object_get(next, "type"));
+	const char *to = json_string_value(json_object_get(next, "status"));
+	const char *from = json_string_value(json_object_get(prev, "status"));
+	struct cx_stix_error err;
+	unsigned roles;
+
+	if (!type || !to || !from || strcmp(from, to) == 0)
+		return MHD_YES;
+	memset(&err, 0, sizeof(err));
+	if (cx_workflow_check_transition(prev, next, &err) < 0) {
+		const struct cx_ec_info *info = cx_ec_info(CX_EC_CONFLICT);
+		json_t *body = json_pack("{s:i, s:s, s:s, s:s, s:o}", "code", (int)info->code,
+					 "title", info->title, "detail", err.message, "field",
+					 "status", "allowed", cx_workflow_next_states(prev));
+
+		return cx_reply_json(req, info->http_status, body);
+	}
+	roles = cx_workflow_roles_for(type, to);
+	if (roles && !(req->who.roles & roles))
+		return cx_reply_error(req, CX_EC_FORBIDDEN, "role",
+				      "moving a %s to %s needs the approver role", type, to);
+	return MHD_YES;
+}
+
 /* An assessment becomes "endorsed" only with an endorsing opinion from each
  * principal partner (doc/RECORDS.md). Returns MHD_YES to go on; otherwise
  * it has replied. */
@@ -206,7 +236,7 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 	enum MHD_Result r;
 	char now[CX_TIME_STRLEN];
 	const char *bad, *key;
-	json_t *body = NULL, *obj, *v;
+	json_t *body = NULL, *obj, *v, *prev;
 	int64_t modified = 0;
 	void *tmp;
 
@@ -233,6 +263,7 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 		return cx_reply_error(req, CX_EC_FORBIDDEN, "unrevoke",
 				      "a revoked object is final: it takes no new versions");
 	}
+	prev = json_deep_copy(obj);
 	json_object_foreach_safe (body, tmp, key, v) {
 		if (json_is_null(v))
 			json_object_del(obj, key);
@@ -242,6 +273,12 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 	json_decref(body);
 	if (revoke)
 		json_object_set_new(obj, "revoked", json_true());
+	if ((r = transition_gate(req, prev, obj)) != MHD_YES || req->status) {
+		json_decref(prev);
+		json_decref(obj);
+		return r;
+	}
+	json_decref(prev);
 	if ((r = endorsement_gate(req, &c, obj)) != MHD_YES || req->status) {
 		json_decref(obj);
 		return r;

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "store/store.h"
 #include "util/time.h"
 
 /* State machines: for each type, each state and where it may go. A state
@@ -61,6 +62,21 @@ int cx_workflow_check_transition(const json_t *prev, const json_t *next,
 			return 0;
 	return cx_stix_error_set(err, "status", CX_RULE_TRANSITION,
 				 "a %s cannot go from %s to %s", type, a, b);
+}
+
+unsigned cx_workflow_roles_for(const char *type, const char *to)
+{
+	static const struct {
+		const char *type, *to;
+	} approvals[] = {
+		{"cx-aat-activity", "approved"}, {"cx-aat-activity", "cancelled"},
+		{"cx-assessment", "reviewed"},   {"cx-assessment", "endorsed"},
+	};
+
+	for (size_t i = 0; i < sizeof(approvals) / sizeof(approvals[0]); i++)
+		if (strcmp(approvals[i].type, type) == 0 && strcmp(approvals[i].to, to) == 0)
+			return CX_ROLE_APPROVER | CX_ROLE_ADMIN;
+	return 0;
 }
 
 json_t *cx_workflow_next_states(const json_t *obj)

@@ -14,6 +14,10 @@
 int cx_workflow_check_transition(const json_t *prev, const json_t *next,
 				 struct cx_stix_error *err);
 
+/* The roles (enum cx_role bits, any of them) a principal needs to move a
+ * record of this type into state `to`; 0 when any writer may. */
+unsigned cx_workflow_roles_for(const char *type, const char *to);
+
 /* The states a record of this type may move to from its current one (a new
  * reference to a JSON array; empty when final or not a workflow type). */
 json_t *cx_workflow_next_states(const json_t *obj);

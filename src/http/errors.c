@@ -17,6 +17,7 @@ static const struct cx_ec_info registry[] = {
 	{CX_EC_BAD_NEXT, 400, "Invalid next token"},
 	{CX_EC_CSRF, 403, "CSRF token missing or wrong"},
 	{CX_EC_SERVER_SET, 400, "Property set by the node"},
+	{CX_EC_CONFLICT, 409, "Not allowed in this state"},
 	{CX_EC_INTERNAL, 500, "Internal error"},
 	{CX_EC_STORE_UNAVAILABLE, 503, "Store unavailable"},
 };

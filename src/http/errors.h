@@ -20,6 +20,7 @@ enum cx_ec {
 	CX_EC_BAD_NEXT = 1011,
 	CX_EC_CSRF = 1012,
 	CX_EC_SERVER_SET = 1013,
+	CX_EC_CONFLICT = 1014,
 	/* 9xxx: the node itself */
 	CX_EC_INTERNAL = 9000,
 	CX_EC_STORE_UNAVAILABLE = 9001,

@@ -40,6 +40,10 @@ def test_commitment_progress_notes_are_listed(wnode):
     assert set(wf["next"]) == {"done", "dropped", "open"}
 
 
+# Approving and cancelling need the approver (or admin) role: usaadmin.
+APPROVALS = {"approved", "cancelled"}
+
+
 @pytest.mark.parametrize("path,ok", [
     (["approved", "scheduled", "conducted", "reported", "closed"], True),
     (["conducted"], False),
@@ -50,13 +54,20 @@ def test_activity_follows_its_state_machine(wnode, path, ok):
     a = create(wnode, {"type": "cx-aat-activity", "name": "Exercise train", "kind": "train",
                        "status": "requested"})
     for i, state in enumerate(path):
-        r = wnode.post(f"objects/{a}/versions", {"status": state}, user="usacontrib")
+        user = "usaadmin" if state in APPROVALS else "usacontrib"
+        r = wnode.post(f"objects/{a}/versions", {"status": state}, user=user)
         last = i == len(path) - 1
         if ok or not last:
             assert r.status_code == 201, r.text
         else:
-            assert r.status_code == 422, r.text
-            assert r.json()["field"] == "status" and "invalid-transition" in r.json()["detail"]
+            # 409, naming the states the record may move to instead.
+            assert r.status_code == 409, r.text
+            e = r.json()
+            assert e["code"] == 1014 and e["field"] == "status", e
+            prev = path[-2] if len(path) > 1 else "requested"
+            assert set(e["allowed"]) == {"requested": {"approved", "cancelled"},
+                                         "approved": {"scheduled", "cancelled"},
+                                         "cancelled": set()}[prev], e
     assert detail(wnode, a)["workflow"]["state"] == (path[-1] if ok else
                                                      (path[-2] if len(path) > 1 else "requested"))
 
@@ -81,17 +92,20 @@ def test_assessment_score_shows_its_inputs_and_needs_endorsement(wnode):
     assert [(i["factor"], i["weight"], i["rating"]) for i in wf["score"]["inputs"]] == [
         ("IS threat", 0.4, 0.5), ("ISF capabilities", 0.6, 1.0)]
     assert wf["endorsed"] is False and set(wf["awaiting"]) == {"USA", "IRQ"}
+    # Review is the approver's (or admin's) step.
+    r = wnode.post(f"objects/{a}/versions", {"status": "reviewed"}, user="usacontrib")
+    assert r.status_code == 403 and r.json()["field"] == "role", r.text
     assert wnode.post(f"objects/{a}/versions", {"status": "reviewed"},
-                      user="usacontrib").status_code == 201
+                      user="usaadmin").status_code == 201
     # Not endorsed yet: the status cannot say so.
-    r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usacontrib")
+    r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usaadmin")
     assert r.status_code == 422 and r.json()["field"] == "status", r.text
     for user in ("usacontrib", "irqcontrib"):
         create(wnode, {"type": "opinion", "opinion": "agree", "object_refs": [a]}, user=user)
     wf = detail(wnode, a)["workflow"]
     assert wf["endorsed"] is True and wf["awaiting"] == []
     assert set(wf["endorsements"]) == {"USA", "IRQ"}
-    r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usacontrib")
+    r = wnode.post(f"objects/{a}/versions", {"status": "endorsed"}, user="usaadmin")
     assert r.status_code == 201, r.text
     assert r.json()["workflow"]["state"] == "endorsed"
 
