@@ -64,5 +64,6 @@ enum MHD_Result cx_api_object_get(struct cx_request *req);
 enum MHD_Result cx_api_object_create(struct cx_request *req);
 enum MHD_Result cx_api_object_version(struct cx_request *req);
 enum MHD_Result cx_api_object_revoke(struct cx_request *req);
+enum MHD_Result cx_api_dashboard(struct cx_request *req);
 
 #endif

@@ -22,6 +22,7 @@ const struct cx_route cx_routes[] = {
 	{"GET", "/api/v1/objects/{id}", cx_api_object_get, NO_BODY, NULL},
 	{"POST", "/api/v1/objects/{id}/versions", cx_api_object_version, API_BODY, NULL},
 	{"POST", "/api/v1/objects/{id}/revoke", cx_api_object_revoke, API_BODY, NULL},
+	{"GET", "/api/v1/dashboard", cx_api_dashboard, NO_BODY, NULL},
 
 	/* TAXII 2.1 */
 	{"GET", "/taxii2/", cx_taxii_discovery, NO_BODY, TAXII},

@@ -123,3 +123,45 @@ def test_list_filters_by_status_and_marking(wnode):
     assert {a, b} <= green
     r = wnode.get("objects", user="usacontrib", params={"marking": "green"})
     assert r.status_code == 400 and r.json()["field"] == "marking", r.text
+
+
+def test_dashboard_counts_only_what_the_reader_may_read(wnode):
+    import collections
+    import datetime
+    # One commitment everyone may read, one only USA may (no marking: owner only).
+    create(wnode, {"type": "cx-commitment", "statement": "Exercise dash shared",
+                   "owner_partner": "USA", "status": "in-progress",
+                   "due_date": "2020-05-01T00:00:00Z"})
+    r = wnode.post("objects", {"type": "cx-commitment", "statement": "Exercise dash private",
+                               "owner_partner": "USA", "status": "open"}, user="usacontrib")
+    assert r.status_code == 201, r.text
+    private = r.json()["object"]["id"]
+    create(wnode, {"type": "cx-aat-activity", "name": "Exercise dash", "kind": "assist",
+                   "status": "requested", "planned_start": "2026-12-03T00:00:00Z"})
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for user in ("usacontrib", "irqcontrib"):
+        dash = wnode.get("dashboard", user=user)
+        assert dash.status_code == 200, dash.text
+        d = dash.json()
+        # Expected from what the same reader gets one by one.
+        status, overdue = collections.Counter(), 0
+        ids = [i["id"] for i in wnode.list_all(user, [("type", "cx-commitment")])]
+        for oid in ids:
+            o = detail(wnode, oid, user=user)["object"]
+            status[o["status"]] += 1
+            due = o.get("due_date")
+            if o["status"] not in ("done", "dropped") and due and \
+                    datetime.datetime.fromisoformat(due.replace("Z", "+00:00")) < now:
+                overdue += 1
+        assert d["commitments"]["total"] == len(ids)
+        assert d["commitments"]["by_status"] == dict(status)
+        assert d["commitments"]["overdue"] == overdue
+        assert (private in ids) == (user == "usacontrib")
+        acts = [detail(wnode, i["id"], user=user)["object"]
+                for i in wnode.list_all(user, [("type", "cx-aat-activity")])]
+        months = collections.Counter((a.get("planned_start") or a["created"])[:7] for a in acts)
+        assert d["activities"]["total"] == len(acts)
+        assert d["activities"]["by_month"] == dict(months)
+        ends = [a["period_end"] for a in d["assessments"]]
+        assert ends == sorted(ends)
+    assert wnode.get("dashboard").status_code == 401
