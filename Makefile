@@ -43,7 +43,7 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
 run: build
-	@if [ ! -f $(DEMO_NODE)/cx.ini ]; then demo/setup.sh $(BUILD)/src/cli/cx $(DEMO_NODE); fi
+	@if [ ! -f $(DEMO_NODE)/cx.ini ]; then $(BUILD)/src/cli/cx demo $(DEMO_NODE); fi
 	@echo "node $(DEMO_NODE) listening on http://$(LISTEN)/ (health: /healthz); Ctrl-C stops it"
 	$(BUILD)/src/cli/cx --node $(DEMO_NODE) serve --listen $(LISTEN)
 

@@ -64,6 +64,11 @@ enum cx_store_status cx_cli_audit(struct cx_store *s, const char *action, const 
 /* True when argv holds -h or --help before any "--". */
 bool cx_cli_wants_help(int argc, char **argv);
 
+/* Create a node in dir (made if missing): the store (file db_file in dir)
+ * with its bootstrap objects, then cx.ini with ini_text. Returns an exit
+ * code after printing any error. */
+int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_text);
+
 /* Subcommands: argv[0] is the subcommand name. */
 int cx_cmd_init(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv);
@@ -74,6 +79,7 @@ int cx_cmd_partner(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_user(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_token(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_audit(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_demo(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_version(struct cx_cli *cli, int argc, char **argv);
 
 #endif

@@ -41,9 +41,8 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-static int write_config(const char *path)
+static int write_config(const char *path, const char *text)
 {
-	const char *text = cx_config_default_text();
 	size_t len = strlen(text);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 
@@ -68,7 +67,7 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 	};
 	const char *dir = ".";
 	bool migrate = false;
-	char ini[4200], db[4200], err[512];
+	char err[512];
 	struct cx_store *s;
 	struct cx_config cfg;
 	int c, r;
@@ -115,13 +114,24 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 		return CX_EXIT_OK;
 	}
 
-	r = make_dirs(dir);
+	r = cx_cli_create_node(dir, cfg.db_file, cx_config_default_text());
+	if (r == CX_EXIT_OK)
+		printf("created node in %s (schema version %d)\n", dir, cx_store_schema_latest());
+	return r;
+}
+
+int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_text)
+{
+	char ini[4200], db[4200], err[512];
+	struct cx_store *s;
+	int r = make_dirs(dir);
+
 	if (r < 0) {
 		cx_cli_error("cannot create folder %s: %s", dir, strerror(-r));
 		return CX_EXIT_NODE;
 	}
 	snprintf(ini, sizeof(ini), "%s/cx.ini", dir);
-	snprintf(db, sizeof(db), "%s/%s", dir, cfg.db_file);
+	snprintf(db, sizeof(db), "%s/%s", dir, db_file);
 	if (access(ini, F_OK) == 0 || access(db, F_OK) == 0) {
 		cx_cli_error("%s is already a node: use it, or pick an empty folder", dir);
 		return CX_EXIT_FAILED;
@@ -138,12 +148,11 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 		unlink(db);
 		return CX_EXIT_NODE;
 	}
-	r = write_config(ini);
+	r = write_config(ini, ini_text);
 	if (r < 0) {
 		cx_cli_error("cannot write %s: %s", ini, strerror(-r));
 		unlink(db);
 		return CX_EXIT_NODE;
 	}
-	printf("created node in %s (schema version %d)\n", dir, cx_store_schema_latest());
 	return CX_EXIT_OK;
 }

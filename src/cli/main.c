@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
 	{"user", cx_cmd_user, "add, list, show, disable users and set passwords"},
 	{"token", cx_cmd_token, "create, list, disable and rotate API tokens"},
 	{"audit", cx_cmd_audit, "show and verify the tamper-evident audit trail"},
+	{"demo", cx_cmd_demo, "create a demo node with the partners, users and Exercise data"},
 	{"version", cx_cmd_version, "print the version of cx and its libraries"},
 };
 

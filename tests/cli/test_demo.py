@@ -1,0 +1,46 @@
+"""cx demo: a node with the statement's partners, demo users, the statement's
+records and synthetic data, each partner seeing what is released to it."""
+import json
+
+from conftest import describe, run_cx
+
+
+def test_demo_builds_a_node_that_shows_each_partner_its_share(tmp_path):
+    node = tmp_path / "demo"
+    p = run_cx("demo", str(node))
+    assert p.returncode == 0, describe(p)
+    out = p.stdout.decode()
+    assert "exercise-only-password" in out and "irq.analyst" in out
+    assert (node / "cx.ini").read_text().count("\npartner = USA\n") == 1
+    seen = {}
+    for user in ("usa.analyst", "irq.analyst", "krg.analyst", "gbr.analyst", "fra.analyst"):
+        e = run_cx("--node", str(node), "export", "--as", user)
+        assert e.returncode == 0, describe(e)
+        seen[user] = {o["id"]: o for o in json.loads(e.stdout)["objects"]}
+    # The USA runs the node and owns most data: it sees the most.
+    assert len(seen["usa.analyst"]) > len(seen["irq.analyst"]) > 0
+    # In the demo data nothing is kept from the USA that a Coalition member sees.
+    assert set(seen["gbr.analyst"]) <= set(seen["usa.analyst"])
+    assert set(seen["fra.analyst"]) <= set(seen["usa.analyst"])
+    # And the IRQ-only and coalition-only markings keep partners apart.
+    assert set(seen["irq.analyst"]) - set(seen["gbr.analyst"])
+    assert set(seen["gbr.analyst"]) - set(seen["irq.analyst"])
+    # The statement's records are public: every partner sees the dialogues and
+    # the eight commitments.
+    for objs in seen.values():
+        kinds = [o["type"] for o in objs.values()]
+        assert kinds.count("cx-dialogue") == 4 and kinds.count("cx-commitment") == 8
+    # Synthetic data is visibly fictional.
+    names = [o.get("name", "") for o in seen["usa.analyst"].values()
+             if o["type"] in ("threat-actor", "malware", "cx-aat-activity")]
+    assert names and all("Exercise" in n for n in names)
+    v = run_cx("--node", str(node), "audit", "verify")
+    assert v.returncode == 0, describe(v)
+
+
+def test_demo_refuses_an_existing_node(tmp_path):
+    node = tmp_path / "demo"
+    assert run_cx("demo", str(node)).returncode == 0
+    p = run_cx("demo", str(node))
+    assert p.returncode == 1, describe(p)
+    assert p.stderr.startswith(b"cx: ") and b"already a node" in p.stderr
