@@ -40,11 +40,19 @@ static const struct transition *from_state(const char *type, const char *state)
 	return NULL;
 }
 
-static bool has_machine(const char *type)
+/* A state named anywhere in the type's machine; any other value is the
+ * record schema's to refuse (422), not a transition's (409). */
+static bool known_state(const char *type, const char *state)
 {
-	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
-		if (strcmp(machine[i].type, type) == 0)
+	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++) {
+		if (strcmp(machine[i].type, type) != 0)
+			continue;
+		if (strcmp(machine[i].from, state) == 0)
 			return true;
+		for (size_t j = 0; j < 4 && machine[i].to[j]; j++)
+			if (strcmp(machine[i].to[j], state) == 0)
+				return true;
+	}
 	return false;
 }
 
@@ -54,7 +62,8 @@ int cx_workflow_check_transition(const json_t *prev, const json_t *next,
 	const char *type = str(next, "type"), *a = str(prev, "status"), *b = str(next, "status");
 	const struct transition *t;
 
-	if (!type || !a || !b || strcmp(a, b) == 0 || !has_machine(type))
+	if (!type || !a || !b || strcmp(a, b) == 0 ||
+	    !known_state(type, b))
 		return 0;
 	t = from_state(type, a);
 	for (size_t i = 0; t && i < 4 && t->to[i]; i++)
