@@ -44,3 +44,24 @@ def test_demo_refuses_an_existing_node(tmp_path):
     p = run_cx("demo", str(node))
     assert p.returncode == 1, describe(p)
     assert p.stderr.startswith(b"cx: ") and b"already a node" in p.stderr
+
+
+def test_everything_the_demo_node_emits_passes_the_validator(tmp_path):
+    """Export every object of the demo node and import it into a new node:
+    import runs the full STIX 2.1 validator and the record schemas of the
+    project's extension definitions on each one."""
+    node, fresh = tmp_path / "demo", tmp_path / "fresh"
+    assert run_cx("demo", str(node)).returncode == 0
+    e = run_cx("--node", str(node), "export", "--all")
+    assert e.returncode == 0, describe(e)
+    objs = json.loads(e.stdout)["objects"]
+    assert {"cx-dialogue", "cx-commitment", "cx-aat-activity", "cx-assessment",
+            "cx-assessment-framework", "cx-observation", "opinion",
+            "indicator"} <= {o["type"] for o in objs}
+    bundle = tmp_path / "all.json"
+    bundle.write_bytes(e.stdout)
+    assert run_cx("init", str(fresh)).returncode == 0
+    i = run_cx("--node", str(fresh), "import", str(bundle))
+    assert i.returncode == 0, describe(i)
+    assert b" 0 rejected" in i.stdout, describe(i)
+    assert i.stdout.count(b"\nstored ") + i.stdout.startswith(b"stored ") > 40
