@@ -1,4 +1,6 @@
-"""A node for the randomized leak test, set up once per test module.
+"""A node for the randomized leak test, set up once for the whole run (the
+TAXII paths of test_leak.py and the native API of test_api.py read the same
+node, and their checks add up to one total).
 
 The `leak` fixture draws a scenario from the seed (CX_LEAK_SEED, default
 below; printed in the summary and in every failure), builds a node with the
@@ -9,7 +11,7 @@ version with `cx import [--collection]` in several rounds (so that date_added
 order and version order differ), reads back everything stored with `cx
 export --all`, builds the reference model (model.py) from it and starts
 `cx serve` on a free port of 127.0.0.1. It is stopped with SIGTERM when the
-module ends.
+run ends.
 
 CX_BIN names the binary (default build/src/cli/cx under the repository root).
 """
@@ -207,6 +209,16 @@ class Leak:
         h = {"Accept": TAXII, "Authorization": f"Bearer {who.token}"}
         return self.http().get(self.base + path, params=params, headers=h, timeout=60)
 
+    def api_get(self, who, path, params=None):
+        """GET on the native API (/api/v1/...) with the principal's token."""
+        h = {"Accept": "application/json", "Authorization": f"Bearer {who.token}"}
+        return self.http().get(self.base + path, params=params, headers=h, timeout=60)
+
+    def api_curl(self, who, path, params=None):
+        req = requests.Request("GET", self.base + path, params=params).prepare()
+        return (f"  curl -s -H 'Authorization: Bearer {who.token}' '{req.url}'"
+                f"   # node {self.node.dir}")
+
     def curl(self, who, path, params=None):
         req = requests.Request("GET", self.base + path, params=params).prepare()
         return (f"  curl -s -H 'Accept: {TAXII}' -H 'Authorization: Bearer {who.token}' "
@@ -324,7 +336,7 @@ def export_all(node, checks):
     return json.loads(p.stdout)["objects"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def leak(tmp_path_factory):
     if not (CX_BIN.is_file() and os.access(CX_BIN, os.X_OK)):
         pytest.fail(f"no cx binary at {CX_BIN} (build it, or set CX_BIN)", pytrace=False)

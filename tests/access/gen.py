@@ -9,9 +9,19 @@ markings alone and combined (with codes the node does not know); granular
 markings; markings that change from version to version, so that the
 newest-version rule decides; revoked newest versions; versions of one
 object spread over several collections; objects in no collection.
+
+For the native API (from a generator of its own, drawn after the rest):
+search words in the text of some objects, hidden ones included;
+relationships and sightings linking stored objects; notes naming records;
+coalition records (doc/RECORDS.md, schemas/) — commitments, activities and
+assessments with random owners, markings, statuses along their state
+machines, due dates and planned starts that change between versions.
 """
 import datetime
+import json
+import random
 import uuid
+from pathlib import Path
 
 from .model import CLEARANCES, REL_EXT
 
@@ -29,6 +39,43 @@ N_OBJECTS = 480
 N_REL_MARKINGS = 16
 N_STATEMENTS = 3
 N_EXT_DEFS = 8
+
+# The native API's part of the scenario.
+N_RELATIONSHIPS = 36
+N_SIGHTINGS = 16
+N_COMMITMENTS = 44
+N_ACTIVITIES = 40
+N_ASSESSMENTS = 30
+N_PROGRESS_NOTES = 12
+# Search words: each one is put into the text of some objects (all of their
+# versions), and into nothing else the generator writes.
+WORDS = ["kestrel", "basalt", "juniper", "quokka", "zephyr", "marimba"]
+FACTORS = ["governance", "capability", "security", "sustainment"]
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+
+def record_extension(kind):
+    """The extension-definition id that declares a record type (its schema)."""
+    return json.loads((SCHEMAS / f"{kind}.json").read_text(encoding="utf-8"))["x_cx_extension_id"]
+
+
+# Status chains of records, oldest version first, in which every later
+# state is one step of the type's state machine (doc/RECORDS.md) from every
+# earlier one: versions then import in any order without a forbidden jump.
+CHAINS = {
+    "cx-commitment": [["open"], ["in-progress"], ["done"], ["dropped"], ["open", "in-progress"],
+                      ["open", "done"], ["open", "dropped"], ["in-progress", "done"],
+                      ["open", "in-progress", "done"], ["open", "in-progress", "dropped"],
+                      ["in-progress", "open", "done"], ["in-progress", "open"]],
+    "cx-aat-activity": [["requested"], ["approved"], ["scheduled"], ["conducted"], ["reported"],
+                        ["closed"], ["cancelled"], ["requested", "approved"],
+                        ["approved", "scheduled"], ["scheduled", "conducted"],
+                        ["conducted", "reported"], ["reported", "closed"],
+                        ["requested", "approved", "cancelled"],
+                        ["approved", "scheduled", "cancelled"]],
+    "cx-assessment": [["draft"], ["reviewed"], ["endorsed"], ["superseded"], ["draft", "reviewed"],
+                      ["reviewed", "draft"], ["reviewed", "endorsed"], ["endorsed", "superseded"]],
+}
 
 BASE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -218,6 +265,13 @@ class Scenario:
         for n in range(N_OBJECTS):
             for v in self._object_versions(n, markings):
                 out.append(v)
+
+        # What the native API adds (drawn from a generator of its own, so
+        # that everything above stays as it was for a seed): search words,
+        # relationships, sightings and coalition records.
+        self.api_rng = random.Random(rng.getrandbits(64))
+        self._add_words(out)
+        out += self._api_objects(markings)
         return out
 
     def _tlp_of_level(self, level):
@@ -340,3 +394,199 @@ class Scenario:
         if gran:
             obj["granular_markings"] = [{"marking_ref": g, "selectors": [selector]}
                                         for g in gran]
+
+    # -- the native API's objects ---------------------------------------------------------
+
+    def _add_words(self, plan):
+        """Put a search word into the text of about a third of the objects
+        that have text, the same word in every version."""
+        rng = self.api_rng
+        by_id = {}
+        for o, _, _ in plan:
+            by_id.setdefault(o["id"], []).append(o)
+        for oid in sorted(by_id):
+            vs = by_id[oid]
+            if vs[0]["type"] in ("marking-definition", "extension-definition") or \
+                    rng.random() > 0.35:
+                continue
+            word = rng.choice(WORDS)
+            for v in vs:
+                for k in ("name", "content"):
+                    if k in v:
+                        v[k] = f"{v[k]} {word}"
+                        break
+
+    def _versions(self, base, markings, nver, homes, text_key=None, statuses=None,
+                  vary=None):
+        """The versions of one generated object: random markings that change
+        now and then, rounds in version order (a record's versions must not
+        arrive newer first across a forbidden jump), the same collections."""
+        rng = self.api_rng
+        created_ms = rng.randrange(10_000_000, 300 * 86_400_000)
+        base = dict(base, spec_version="2.1", created=ts(created_ms))
+        owner = self._api_owner()
+        if owner:
+            base["created_by_ref"] = owner
+        if text_key and rng.random() < 0.4:
+            base[text_key] = f"{base[text_key]} {rng.choice(WORDS)}"
+        rounds = sorted(rng.randint(1, ROUNDS) for _ in range(nver))
+        out, t, prev = [], created_ms, None
+        for k in range(nver):
+            if k:
+                t += rng.randint(1, 20 * 86_400_000)
+            v = dict(base, modified=ts(t))
+            if statuses:
+                v["status"] = statuses[k]
+            if vary:
+                vary(v, k)
+            if prev is None or rng.random() < 0.6:
+                prev = self._api_markings(v, markings)
+            self._apply(v, prev[0], prev[1], text_key or "created")
+            out.append((v, list(homes), rounds[k]))
+        return out
+
+    def _api_owner(self):
+        rng = self.api_rng
+        x = rng.random()
+        if x < 0.8:
+            return self.identities[rng.choice(sorted(self.identities))]
+        if x < 0.9:
+            return rng.choice(self.unknown_identities)
+        return None
+
+    def _api_markings(self, obj, markings):
+        """As _marking_refs, from this part's own generator."""
+        saved, self.rng = self.rng, self.api_rng
+        try:
+            return self._marking_refs(obj, markings)
+        finally:
+            self.rng = saved
+
+    def _api_homes(self):
+        saved, self.rng = self.rng, self.api_rng
+        try:
+            return self.pick_collections()
+        finally:
+            self.rng = saved
+
+    def _api_objects(self, markings):
+        rng = self.api_rng
+        out = []
+        sdo = [i for i in self.all_ids if i.split("--")[0] not in ("ipv4-addr", "domain-name")]
+        targets = sdo + [i for i in self.all_ids if i not in sdo][:20]
+        idents = sorted(self.identities.values()) + self.unknown_identities[:2] + \
+            [i for i in sdo if i.startswith("identity--")][:6]
+
+        def nver():
+            x = rng.random()
+            return 1 if x < 0.4 else 2 if x < 0.7 else 3
+
+        self.api_ids = {}
+        for n in range(N_RELATIONSHIPS):
+            src, dst = rng.sample(targets, 2)
+            base = {"type": "relationship", "id": self.uid_api("relationship"),
+                    "relationship_type": "related-to", "source_ref": src, "target_ref": dst,
+                    "description": f"Link {n}"}
+            out += self._versions(base, markings, nver(), self._api_homes(), "description")
+        for n in range(N_SIGHTINGS):
+            base = {"type": "sighting", "id": self.uid_api("sighting"),
+                    "sighting_of_ref": rng.choice(sdo), "description": f"Sighting {n}",
+                    "count": rng.randint(1, 50)}
+            if rng.random() < 0.6:
+                base["where_sighted_refs"] = rng.sample(idents, rng.randint(1, 2))
+            out += self._versions(base, markings, nver(), self._api_homes(), "description")
+
+        # Records: dialogues and frameworks that commitments and
+        # assessments name, then the records the dashboard counts.
+        dialogues, frameworks = [], []
+        for n in range(2):
+            oid = self.uid_api("cx-dialogue")
+            dialogues.append(oid)
+            base = {"type": "cx-dialogue", "id": oid, "name": f"Dialogue {n}",
+                    "kind": "strategic-dialogue", "date": ts(5_000_000 + n),
+                    "extensions": {record_extension("cx-dialogue"):
+                                   {"extension_type": "new-sdo"}}}
+            out += self._versions(base, markings, 1, self._api_homes(), "name")
+        for n in range(2):
+            oid = self.uid_api("cx-assessment-framework")
+            frameworks.append(oid)
+            base = {"type": "cx-assessment-framework", "id": oid, "name": f"Framework {n}",
+                    "factors": [{"name": f, "weight": 0.25,
+                                 "indicators": [{"name": f"{f} index", "unit": "percent",
+                                                 "direction": "higher-is-better",
+                                                 "weight": 1}]} for f in FACTORS],
+                    "extensions": {record_extension("cx-assessment-framework"):
+                                   {"extension_type": "new-sdo"}}}
+            out += self._versions(base, markings, 1, self._api_homes(), "name")
+        codes = sorted(self.identities)
+        commitments = []
+        for n in range(N_COMMITMENTS):
+            oid = self.uid_api("cx-commitment")
+            commitments.append(oid)
+            chain = rng.choice(CHAINS["cx-commitment"])
+            base = {"type": "cx-commitment", "id": oid, "statement": f"Commitment {n}",
+                    "owner_partner": rng.choice(codes),
+                    "extensions": {record_extension("cx-commitment"):
+                                   {"extension_type": "new-sdo"}}}
+            if rng.random() < 0.5:
+                base["dialogue_ref"] = rng.choice(dialogues)
+
+            def due(v, k):
+                # Due dates far from now on either side (overdue compares
+                # with the time of the request), sometimes none, sometimes
+                # moved by a later version.
+                x = rng.random()
+                if x < 0.15:
+                    v.pop("due_date", None)
+                elif x < 0.55:
+                    v["due_date"] = ts(-rng.randint(30, 700) * 86_400_000)   # 2024-2025
+                else:
+                    v["due_date"] = ts((730 + rng.randint(0, 700)) * 86_400_000)  # 2028-
+            out += self._versions(base, markings, len(chain), self._api_homes(), "statement",
+                                  chain, due)
+        for n in range(N_ACTIVITIES):
+            chain = rng.choice(CHAINS["cx-aat-activity"])
+            base = {"type": "cx-aat-activity", "id": self.uid_api("cx-aat-activity"),
+                    "name": f"Activity {n}", "kind": rng.choice(["advise", "assist", "train",
+                                                                "equip"]),
+                    "extensions": {record_extension("cx-aat-activity"):
+                                   {"extension_type": "new-sdo"}}}
+            if rng.random() < 0.5:
+                base["headcount"] = rng.randint(0, 400)
+
+            def start(v, k):
+                if rng.random() < 0.25:
+                    v.pop("planned_start", None)
+                else:
+                    v["planned_start"] = ts(rng.randrange(-200, 500) * 86_400_000 +
+                                            rng.randrange(0, 86_400_000))
+            out += self._versions(base, markings, len(chain), self._api_homes(), "name",
+                                  chain, start)
+        ends = rng.sample(range(1, 2000), N_ASSESSMENTS)
+        for n in range(N_ASSESSMENTS):
+            chain = rng.choice(CHAINS["cx-assessment"])
+            end_day = ends[n]
+            base = {"type": "cx-assessment", "id": self.uid_api("cx-assessment"),
+                    "framework_ref": rng.choice(frameworks),
+                    "period_start": ts((end_day - 90) * 86_400_000),
+                    "period_end": ts(end_day * 86_400_000),
+                    "recommendation": rng.choice(["maintain", "transition", "accelerate",
+                                                  "pause"]),
+                    "extensions": {record_extension("cx-assessment"):
+                                   {"extension_type": "new-sdo"}}}
+
+            def rate(v, k):
+                fs = rng.sample(FACTORS, rng.randint(1, len(FACTORS)))
+                v["ratings"] = [{"factor": f, "rating": rng.randint(0, 100) / 100,
+                                 "rationale": f"{f} rationale"} for f in fs]
+            out += self._versions(base, markings, len(chain), self._api_homes(), None,
+                                  chain, rate)
+        # Progress notes on commitments (referenced_by of a record).
+        for n in range(N_PROGRESS_NOTES):
+            base = {"type": "note", "id": self.uid_api("note"), "content": f"Progress {n}",
+                    "object_refs": rng.sample(commitments, rng.randint(1, 2))}
+            out += self._versions(base, markings, nver(), self._api_homes(), "content")
+        return out
+
+    def uid_api(self, kind):
+        return f"{kind}--{uuid.UUID(int=self.api_rng.getrandbits(128), version=4)}"

@@ -14,7 +14,10 @@ Its parts, each a transcription of one paragraph of ACCESS.md:
 - grant_access(): a collection's (can_read, can_write) for a user, the union
   of the grants matching the user's partner (or *) and one of its roles (or *);
 - Model.select(): the versions TAXII returns for last, first or all, chosen
-  among the versions of the collection the principal may read.
+  among the versions of the collection the principal may read;
+- ApiView (doc/API.md): what the native API shows a principal: the objects
+  whose newest stored version it may read, their readable versions, the
+  relationships and references among them, summaries, banners and labels.
 """
 import datetime
 import json
@@ -282,3 +285,124 @@ def fmt_key(k):
         return "(sco)"
     dt = datetime.datetime.fromtimestamp(k // 1_000_000, tz=datetime.timezone.utc)
     return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{k % 1_000_000:06d}Z"
+
+
+# --- the native API (doc/API.md) -------------------------------------------------
+#
+# What /api/v1/ shows of the versions the egress gate lets through, written
+# from API.md and RECORDS.md. Choices where the text leaves room (each one is
+# named in the report of a difference):
+#
+# - the labels of a version released to nobody but its owner and carrying no
+#   releasability marking have classification U (ACCESS.md gives them none;
+#   API.md's labels always carry one);
+# - "other *_ref / *_refs" of referenced_by are the object's top-level
+#   properties named so, less the STIX common properties that name its
+#   author and its markings (created_by_ref, object_marking_refs, and the
+#   marking_ref of granular markings): they are not references to content;
+# - filters and full-text search apply to the version listed (the newest
+#   readable one); the generator keeps searchable text, owners and
+#   references the same in every version of an object, so that no other
+#   reading gives another answer.
+
+RELATION_REFS = ("source_ref", "target_ref", "sighting_of_ref")
+NOT_REFERENCES = ("created_by_ref", "object_marking_refs")
+
+
+def api_tlp(lab):
+    return f"TLP:{lab.tlp.upper()}" if lab.tlp else None
+
+
+def api_classification(lab):
+    return lab.classification or "U"
+
+
+def api_codes(lab, partners):
+    """The partners of this node a version is released to (unknown codes
+    left out), USA first and the others alphabetically."""
+    codes = sorted(partners if lab.rel_all else (c for c in lab.rel_to if c in partners))
+    if "USA" in codes:
+        codes = ["USA"] + [c for c in codes if c != "USA"]
+    return codes
+
+
+def api_banner(lab, partners):
+    """API.md: the classification word and //REL TO the known partners,
+    preceded by the TLP; no REL TO part for an object released to nobody
+    but its owner."""
+    tlp = f"{api_tlp(lab)} " if lab.tlp else ""
+    word = CLASS_WORD[api_classification(lab)]
+    codes = api_codes(lab, partners)
+    return f"{tlp}{word}//REL TO {', '.join(codes)}" if codes else f"{tlp}{word}"
+
+
+def api_releasable(lab, partners):
+    """labels.releasable_to: "all", or the known codes (a set: the order
+    is not specified). A releasability list naming every partner may be
+    shown either way (the value returned is "all-or-list")."""
+    if lab.rel_all:
+        return "all"
+    codes = frozenset(c for c in lab.rel_to if c in partners)
+    return ("all-or-list", codes) if codes == frozenset(partners) else codes
+
+
+def relation_refs(obj):
+    """The ids a relationship or sighting links (source, target, sighting of)."""
+    if obj["type"] not in ("relationship", "sighting"):
+        return set()
+    return {obj[k] for k in RELATION_REFS if isinstance(obj.get(k), str)}
+
+
+def other_refs(obj):
+    """The ids named by an object's other top-level *_ref / *_refs."""
+    out = set()
+    for k, v in obj.items():
+        if k in NOT_REFERENCES or (obj["type"] in ("relationship", "sighting")
+                                   and k in RELATION_REFS):
+            continue
+        if k.endswith("_ref") and isinstance(v, str):
+            out.add(v)
+        elif k.endswith("_refs") and isinstance(v, list):
+            out.update(x for x in v if isinstance(x, str))
+    return out
+
+
+class ApiView:
+    """What the native API shows one principal: every object whose newest
+    stored version admits it (the newest readable version is then the newest
+    stored one, ACCESS.md), the readable versions of each, and the
+    relationships and references among those objects."""
+
+    def __init__(self, model, who):
+        self.model, self.who = model, who
+        self.visible = {oid for oid in model.versions
+                        if model.readable(who, oid, model.newest(oid).key)}
+        if not hasattr(model, "ref_index"):
+            # Who links or names whom, from each object's newest version
+            # (the generator keeps references the same in every version).
+            model.rel_index, model.ref_index = {}, {}
+            for oid in model.versions:
+                o = model.newest(oid).obj
+                for t in relation_refs(o):
+                    model.rel_index.setdefault(t, set()).add(oid)
+                for t in other_refs(o):
+                    model.ref_index.setdefault(t, set()).add(oid)
+
+    def listed(self, oid):
+        return self.model.newest(oid)
+
+    def versions(self, oid):
+        m = self.model
+        return sorted((k for k in m.versions[oid] if m.readable(self.who, oid, k)), key=_order)
+
+    def relationships(self, oid):
+        return self.model.rel_index.get(oid, set()) & self.visible
+
+    def referenced_by(self, oid):
+        return self.model.ref_index.get(oid, set()) & self.visible
+
+
+def text_of(obj):
+    """The free text of a version the generator may put a search word in."""
+    return " ".join(str(obj.get(k, "")) for k in
+                    ("name", "description", "content", "statement", "abstract"))

@@ -15,6 +15,9 @@ collection; ACCESS.md says versions a principal may not read do not exist
 for it. So last/first/all are chosen among the versions of the collection
 that the principal may read.
 
+The native API (/api/v1/) is checked by test_api.py on the same node;
+its checks count towards the same total.
+
 Every comparison is counted (checks.py); each test fails with the
 differences of its own paths and a reproduction of the first few, and the
 last test requires at least 100,000 comparisons with no difference.
@@ -47,7 +50,8 @@ CAT_VERSIONS = "versions/"
 CAT_EXACT = "match[version]=exact"
 CAT_EXPORT = "cx export --as"
 CAT_DATES = "date_added"
-ALL_TESTS = {"collections", "manifest", "objects", "paging", "by_id", "export"}
+ALL_TESTS = {"collections", "manifest", "objects", "paging", "by_id", "export",
+             "api_objects", "api_filters", "api_detail", "api_dashboard"}
 
 
 # --- helpers -------------------------------------------------------------------
