@@ -173,7 +173,6 @@ static enum MHD_Result transition_gate(struct cx_request *req, const json_t *pre
 	const char *to = json_string_value(json_object_get(next, "status"));
 	const char *from = json_string_value(json_object_get(prev, "status"));
 	struct cx_stix_error err;
-	unsigned roles;
 
 	if (!type || !to || !from || strcmp(from, to) == 0)
 		return MHD_YES;
@@ -186,10 +185,8 @@ static enum MHD_Result transition_gate(struct cx_request *req, const json_t *pre
 
 		return cx_reply_json(req, info->http_status, body);
 	}
-	roles = cx_workflow_roles_for(type, to);
-	if (roles && !(req->who.roles & roles))
-		return cx_reply_error(req, CX_EC_FORBIDDEN, "role",
-				      "moving a %s to %s needs the approver role", type, to);
+	if (cx_workflow_check_role(req->who.roles, prev, next, &err) < 0)
+		return cx_reply_error(req, CX_EC_FORBIDDEN, "role", "%s", err.message);
 	return MHD_YES;
 }
 

@@ -475,9 +475,11 @@ static enum cx_store_status check_writes(struct cx_store *s, struct tx_ctx *ctx,
 }
 
 /* A record's new version must follow its type's workflow from the newest
- * stored version (an older version arriving late changes no state).
- * CX_STORE_NO_RESULT with err filled when it does not. */
+ * stored version (an older version arriving late changes no state), and
+ * the approver's steps need the approver. CX_STORE_NO_RESULT with err
+ * filled when it does not. */
 static enum cx_store_status check_transition(struct cx_store *s, const struct prepared *p,
+					     const struct cx_principal *writer,
 					     struct cx_stix_error *err)
 {
 	struct cx_object_row latest;
@@ -491,6 +493,8 @@ static enum cx_store_status check_transition(struct cx_store *s, const struct pr
 		return CX_STORE_OK;
 	prev = json_loadb(latest.json, latest.json_len, 0, NULL);
 	r = prev ? cx_workflow_check_transition(prev, p->obj, err) : 0;
+	if (r == 0 && prev && writer) /* a local import is the administrator's */
+		r = cx_workflow_check_role(writer->roles, prev, p->obj, err);
 	json_decref(prev);
 	return r < 0 ? CX_STORE_NO_RESULT : CX_STORE_OK;
 }
@@ -533,7 +537,7 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 			conflict = st == CX_STORE_OK && !same;
 		}
 		if (!conflict && p->row.type[0] == 'c' && cx_record_type_named(p->row.type)) {
-			st = check_transition(s, p, &item->err);
+			st = check_transition(s, p, ctx->opts->writer, &item->err);
 			if (st < 0)
 				return st;
 			if (st == CX_STORE_NO_RESULT) {

@@ -88,6 +88,21 @@ unsigned cx_workflow_roles_for(const char *type, const char *to)
 	return 0;
 }
 
+int cx_workflow_check_role(unsigned roles, const json_t *prev, const json_t *next,
+			   struct cx_stix_error *err)
+{
+	const char *type = str(next, "type"), *a = str(prev, "status"), *b = str(next, "status");
+	unsigned need;
+
+	if (!type || !a || !b || strcmp(a, b) == 0)
+		return 0;
+	need = cx_workflow_roles_for(type, b);
+	if (!need || (roles & need))
+		return 0;
+	return cx_stix_error_set(err, "status", CX_RULE_APPROVER,
+				 "moving a %s to %s needs the approver role", type, b);
+}
+
 json_t *cx_workflow_next_states(const json_t *obj)
 {
 	const struct transition *t;

@@ -18,6 +18,12 @@ int cx_workflow_check_transition(const json_t *prev, const json_t *next,
  * record of this type into state `to`; 0 when any writer may. */
 unsigned cx_workflow_roles_for(const char *type, const char *to);
 
+/* May a principal with these roles make the status change from prev to
+ * next? Returns 0, or -EINVAL with err (property "status", rule
+ * "approver-step"). */
+int cx_workflow_check_role(unsigned roles, const json_t *prev, const json_t *next,
+			   struct cx_stix_error *err);
+
 /* The states a record of this type may move to from its current one (a new
  * reference to a JSON array; empty when final or not a workflow type). */
 json_t *cx_workflow_next_states(const json_t *obj);

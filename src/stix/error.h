@@ -37,6 +37,7 @@
 #define CX_RULE_CONFLICT "version-conflict"       /* same id and version, other content */
 #define CX_RULE_IMMUTABLE "immutable"             /* marking definitions never change */
 #define CX_RULE_TRANSITION "invalid-transition"   /* a record's status may not change so */
+#define CX_RULE_APPROVER "approver-step"          /* this status change needs the approver */
 
 struct cx_stix_error {
 	char id[300];

@@ -165,3 +165,33 @@ def test_dashboard_counts_only_what_the_reader_may_read(wnode):
         ends = [a["period_end"] for a in d["assessments"]]
         assert ends == sorted(ends)
     assert wnode.get("dashboard").status_code == 401
+
+
+TAXII = "application/taxii+json;version=2.1"
+
+
+def taxii_add(wnode, collection, obj, user):
+    return wnode.request("POST", f"/coalition/collections/{collection}/objects/", user=user,
+                         body={"objects": [obj]}, content_type=TAXII,
+                         headers={"Accept": TAXII})
+
+
+def test_approvers_steps_are_refused_through_taxii_too(wnode):
+    """The workflow is the node's, not the API's: a contributor's new version
+    posted over TAXII may not approve an activity either."""
+    coll = "wf"
+    wnode.cx("collection", "add", "--title", "Workflow", "--alias", coll)
+    wnode.cx("collection", "allow", coll, "--partner", "USA", "--role", "*", "--read-write")
+    a = create(wnode, {"type": "cx-aat-activity", "name": "Exercise advise", "kind": "advise",
+                       "status": "requested"})
+    obj = detail(wnode, a)["object"]
+    approved = dict(obj, status="approved", modified="2099-01-01T00:00:00.000Z")
+    r = taxii_add(wnode, coll, approved, "usacontrib")
+    assert r.status_code == 202, r.text
+    st = r.json()
+    assert st["failure_count"] == 1 and st["success_count"] == 0, st
+    assert "approver-step" in st["failures"][0]["message"], st
+    assert detail(wnode, a)["workflow"]["state"] == "requested"
+    r = taxii_add(wnode, coll, approved, "usaadmin")
+    assert r.status_code == 202 and r.json()["success_count"] == 1, r.text
+    assert detail(wnode, a)["workflow"]["state"] == "approved"
