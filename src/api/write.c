@@ -61,6 +61,7 @@ static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ct
 	}
 	opts.writer = &req->who;
 	opts.writer_identity = partner.identity_id;
+	opts.principal_partners = c->srv->cfg.principal_partners;
 	opts.actor = req->who.name;
 	opts.actor_partner = req->who.partner;
 	opts.action = action;
@@ -190,43 +191,6 @@ static enum MHD_Result transition_gate(struct cx_request *req, const json_t *pre
 	return MHD_YES;
 }
 
-/* An assessment becomes "endorsed" only with an endorsing opinion from each
- * principal partner (doc/RECORDS.md). Returns MHD_YES to go on; otherwise
- * it has replied. */
-static enum MHD_Result endorsement_gate(struct cx_request *req, struct cx_api_ctx *c,
-					const json_t *next)
-{
-	const char *type = json_string_value(json_object_get(next, "type"));
-	const char *status = json_string_value(json_object_get(next, "status"));
-	json_t *detail, *wf;
-	bool missing, endorsed;
-	enum MHD_Result r;
-
-	if (!type || strcmp(type, "cx-assessment") != 0 || !status ||
-	    strcmp(status, "endorsed") != 0)
-		return MHD_YES;
-	detail = cx_api_detail(c, req->params[0], &missing);
-	if (!detail)
-		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
-	wf = json_object_get(detail, "workflow");
-	endorsed = json_is_true(json_object_get(wf, "endorsed"));
-	if (endorsed || strcmp(json_string_value(json_object_get(wf, "state")), "endorsed") == 0) {
-		json_decref(detail);
-		return MHD_YES;
-	}
-	{
-		char *awaiting = json_dumps(json_object_get(wf, "awaiting"), JSON_COMPACT);
-
-		r = cx_reply_error(req, CX_EC_UNPROCESSABLE, "status",
-				   "an assessment is endorsed only when every principal partner "
-				   "agrees: awaiting %s",
-				   awaiting ? awaiting : "?");
-		free(awaiting);
-	}
-	json_decref(detail);
-	return r;
-}
-
 static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 {
 	struct cx_api_ctx c;
@@ -276,10 +240,6 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 		return r;
 	}
 	json_decref(prev);
-	if ((r = endorsement_gate(req, &c, obj)) != MHD_YES || req->status) {
-		json_decref(obj);
-		return r;
-	}
 	timestamp_after(modified, now);
 	json_object_set_new(obj, "modified", json_string(now));
 	return store_and_answer(req, &c, obj, revoke ? "api.revoke" : "api.version");

@@ -41,6 +41,10 @@ struct cx_ingest_opts {
 	 * path, no rules); writer_identity is its partner's identity id. */
 	const struct cx_principal *writer;
 	const char *writer_identity;
+	/* With a writer: the partner codes, comma-separated, whose endorsing
+	 * opinions an assessment needs to become "endorsed" ([records]
+	 * principal_partners); NULL: "USA,IRQ". */
+	const char *principal_partners;
 	/* The audit entry written in the same transaction (actor NULL: none). */
 	const char *actor, *actor_partner, *action, *request;
 	/* Called now and then with objects processed so far; may be NULL. */

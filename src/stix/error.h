@@ -38,6 +38,7 @@
 #define CX_RULE_IMMUTABLE "immutable"             /* marking definitions never change */
 #define CX_RULE_TRANSITION "invalid-transition"   /* a record's status may not change so */
 #define CX_RULE_APPROVER "approver-step"          /* this status change needs the approver */
+#define CX_RULE_ENDORSEMENT "not-endorsed"        /* a principal partner has not agreed */
 
 struct cx_stix_error {
 	char id[300];

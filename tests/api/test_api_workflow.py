@@ -195,3 +195,40 @@ def test_approvers_steps_are_refused_through_taxii_too(wnode):
     r = taxii_add(wnode, coll, approved, "usaadmin")
     assert r.status_code == 202 and r.json()["success_count"] == 1, r.text
     assert detail(wnode, a)["workflow"]["state"] == "approved"
+
+
+def test_endorsement_needs_every_principal_partner_through_taxii_too(wnode):
+    """An approver cannot post "endorsed" over TAXII before the USA and Iraq
+    have each agreed in their own opinion; afterwards it can."""
+    coll = "wf-endorse"
+    wnode.cx("collection", "add", "--title", "Endorse", "--alias", coll)
+    wnode.cx("collection", "allow", coll, "--partner", "USA", "--role", "*", "--read-write")
+    fw = create(wnode, {"type": "cx-assessment-framework", "name": "Exercise framework",
+                        "factors": [{"name": "IS threat", "weight": 1.0, "indicators": [
+                            {"name": "attacks", "unit": "count",
+                             "direction": "lower-is-better", "weight": 1}]}]})
+    a = create(wnode, {"type": "cx-assessment", "framework_ref": fw,
+                       "period_start": "2026-07-01T00:00:00Z",
+                       "period_end": "2026-09-30T00:00:00Z",
+                       "ratings": [{"factor": "IS threat", "rating": 0.5}],
+                       "recommendation": "maintain", "status": "draft"})
+    assert wnode.post(f"objects/{a}/versions", {"status": "reviewed"},
+                      user="usaadmin").status_code == 201
+    create(wnode, {"type": "opinion", "opinion": "agree", "object_refs": [a]})
+    obj = detail(wnode, a)["object"]
+    endorsed = dict(obj, status="endorsed", modified="2099-01-01T00:00:00.000Z")
+    r = taxii_add(wnode, coll, endorsed, "usaadmin")
+    assert r.status_code == 202 and r.json()["failure_count"] == 1, r.text
+    msg = r.json()["failures"][0]["message"]
+    assert "not-endorsed" in msg and "IRQ" in msg and "USA" not in msg.split("awaiting")[1], msg
+    assert detail(wnode, a)["workflow"]["state"] == "reviewed"
+    # Iraq's opinion must be Iraq's own, and agreeing: a disagreement does not count.
+    o = create(wnode, {"type": "opinion", "opinion": "disagree", "object_refs": [a]},
+               user="irqcontrib")
+    r = taxii_add(wnode, coll, endorsed, "usaadmin")
+    assert r.status_code == 202 and r.json()["failure_count"] == 1, r.text
+    assert wnode.post(f"objects/{o}/versions", {"opinion": "strongly-agree"},
+                      user="irqcontrib").status_code == 201
+    r = taxii_add(wnode, coll, endorsed, "usaadmin")
+    assert r.status_code == 202 and r.json()["success_count"] == 1, r.text
+    assert detail(wnode, a)["workflow"]["state"] == "endorsed"
