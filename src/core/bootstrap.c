@@ -62,7 +62,7 @@ enum cx_store_status cx_partner_create(struct cx_store *s, const struct cx_partn
 	enum cx_store_status st;
 	int64_t top = 0;
 
-	if (s->partner_count(s, &top) < 0)
+	if (s->partner_max_rowid(s, &top) < 0)
 		return CX_STORE_HARD_ERROR;
 	if (top >= 63) {
 		snprintf(err, errlen, "this node holds 63 partners, the most it can tell apart");

@@ -246,7 +246,7 @@ struct cx_store {
 	enum cx_store_status (*partner_by_identity)(struct cx_store *s, const char *identity_id,
 						    struct cx_partner *ret);
 	/* The highest partner rowid in use (partner bits go up to 63). */
-	enum cx_store_status (*partner_count)(struct cx_store *s, int64_t *ret);
+	enum cx_store_status (*partner_max_rowid)(struct cx_store *s, int64_t *ret);
 	enum cx_store_status (*partner_list)(struct cx_store *s,
 					     int (*cb)(void *arg, const struct cx_partner *p),
 					     void *arg);

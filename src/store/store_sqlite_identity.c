@@ -32,51 +32,48 @@ static void partner_from(sqlite3_stmt *q, struct cx_partner *p)
 	p->created = sqlite3_column_int64(q, 4);
 }
 
-static enum cx_store_status partner_get(struct cx_store *s, const char *code,
-					struct cx_partner *ret)
+/* The partner whose column (code or identity_id, in sql) is key. */
+static enum cx_store_status partner_where(struct cx_store *s, const char *sql, const char *key,
+					  struct cx_partner *ret)
 {
 	struct sqlite_store *st = cx_sq(s);
-	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
-					 "FROM partners WHERE code = ?1");
+	sqlite3_stmt *q = cx_sq_stmt(st, sql);
 	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
-	cx_sq_bind_text(q, 1, code);
+	cx_sq_bind_text(q, 1, key);
 	cx_sq_rows_init(&rows, st, q);
 	if (cx_sq_rows_next(&rows))
 		partner_from(q, ret);
 	return cx_sq_rows_end(&rows);
+}
+
+static enum cx_store_status partner_get(struct cx_store *s, const char *code,
+					struct cx_partner *ret)
+{
+	return partner_where(s, "SELECT rowid, code, name, identity_id, created "
+				"FROM partners WHERE code = ?1", code, ret);
 }
 
 static enum cx_store_status partner_by_identity(struct cx_store *s, const char *identity_id,
 						struct cx_partner *ret)
 {
-	struct sqlite_store *st = cx_sq(s);
-	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT rowid, code, name, identity_id, created "
-					 "FROM partners WHERE identity_id = ?1");
-	struct cx_sq_rows rows;
-
-	if (!q)
-		return CX_STORE_HARD_ERROR;
-	cx_sq_bind_text(q, 1, identity_id);
-	cx_sq_rows_init(&rows, st, q);
-	if (cx_sq_rows_next(&rows))
-		partner_from(q, ret);
-	return cx_sq_rows_end(&rows);
+	return partner_where(s, "SELECT rowid, code, name, identity_id, created "
+				"FROM partners WHERE identity_id = ?1", identity_id, ret);
 }
 
-static enum cx_store_status partner_count(struct cx_store *s, int64_t *ret)
+static enum cx_store_status partner_max_rowid(struct cx_store *s, int64_t *ret)
 {
 	struct sqlite_store *st = cx_sq(s);
-	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT count(*), coalesce(max(rowid), 0) FROM partners");
+	sqlite3_stmt *q = cx_sq_stmt(st, "SELECT coalesce(max(rowid), 0) FROM partners");
 	struct cx_sq_rows rows;
 
 	if (!q)
 		return CX_STORE_HARD_ERROR;
 	cx_sq_rows_init(&rows, st, q);
 	if (cx_sq_rows_next(&rows))
-		*ret = sqlite3_column_int64(q, 1);
+		*ret = sqlite3_column_int64(q, 0);
 	return cx_sq_rows_end(&rows);
 }
 
@@ -520,7 +517,7 @@ void cx_sq_install_identity(struct cx_store *s)
 	s->partner_get = partner_get;
 	s->partner_list = partner_list;
 	s->partner_by_identity = partner_by_identity;
-	s->partner_count = partner_count;
+	s->partner_max_rowid = partner_max_rowid;
 	s->user_add = user_add;
 	s->user_get = user_get;
 	s->user_list = user_list;
