@@ -20,7 +20,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -32,9 +31,8 @@ import requests
 from .checks import Checks
 from .gen import COLLECTIONS, PARTNERS, ROUNDS, Scenario
 from .model import REL_EXT, Model, Principal, tlp_markings, version_key
+from nodetools import CX_BIN, REPO, cx_env, ini_set, free_port
 
-REPO = Path(__file__).resolve().parents[2]
-CX_BIN = Path(os.environ.get("CX_BIN", REPO / "build" / "src" / "cli" / "cx"))
 TLP_FILE = REPO.parent / "shared" / "data" / "tlp-markings.json"
 DEFAULT_SEED = 20261126
 
@@ -54,38 +52,6 @@ def seed_from_env():
         return int(text, 0)
     except ValueError:
         raise pytest.UsageError(f"CX_LEAK_SEED={text!r} is not an integer")
-
-
-def cx_env():
-    return {k: v for k, v in os.environ.items() if k != "CX_NODE"}
-
-
-def ini_set(path, section, key, value):
-    """Set key = value in [section] of an INI file, adding either if absent."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    header = re.compile(r"^\s*\[([^\]]+)\]")
-    start = next((i for i, ln in enumerate(lines)
-                  if header.match(ln) and header.match(ln).group(1).strip() == section), None)
-    if start is None:
-        lines += ["", f"[{section}]", f"{key} = {value}"]
-    else:
-        end = next((j for j in range(start + 1, len(lines)) if header.match(lines[j])),
-                   len(lines))
-        keyre = re.compile(rf"^\s*{re.escape(key)}\s*[=:]")
-        for j in range(start + 1, end):
-            if keyre.match(lines[j]):
-                lines[j] = f"{key} = {value}"
-                break
-        else:
-            last = max([start] + [j for j in range(start + 1, end) if lines[j].strip()])
-            lines.insert(last + 1, f"{key} = {value}")
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

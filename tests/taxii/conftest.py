@@ -16,7 +16,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -26,9 +25,8 @@ from pathlib import Path
 import pytest
 import requests
 import requests.adapters
+from nodetools import CX_BIN, REPO, cx_env, run_cx, ini_set, parse_token, free_port
 
-REPO = Path(__file__).resolve().parents[2]
-CX_BIN = Path(os.environ.get("CX_BIN", REPO / "build" / "src" / "cli" / "cx"))
 DEMO = REPO / "demo" / "intel.json"
 SPEC_EXAMPLES = REPO / "tests" / "data" / "stix-spec-examples.json"
 
@@ -215,81 +213,12 @@ def tlp_green_definition():
 
 # --- cx ---------------------------------------------------------------------
 
-def cx_env():
-    return {k: v for k, v in os.environ.items() if k != "CX_NODE"}
-
-
-def run_cx(node_dir, *args, input=None, check=True, timeout=120):
-    argv = [str(CX_BIN), "--node", str(node_dir)] + [str(a) for a in args]
-    p = subprocess.run(argv, input=input.encode() if isinstance(input, str) else input,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cx_env(),
-                       timeout=timeout)
-    if check and p.returncode != 0:
-        raise AssertionError(f"{' '.join(argv[1:])[:300]}: exit {p.returncode}\n"
-                             f"stdout: {p.stdout[-2000:]!r}\nstderr: {p.stderr[-2000:]!r}")
-    return p
-
-
 def cx_help(node_dir, *cmd):
     p = run_cx(node_dir, *cmd, "--help", check=False)
     return (p.stdout + p.stderr).decode("utf-8", "replace")
 
 
-def ini_set(path, section, key, value):
-    """Set key = value in [section] of an INI file, adding either if absent."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    header = re.compile(r"^\s*\[([^\]]+)\]")
-    start = None
-    for i, line in enumerate(lines):
-        m = header.match(line)
-        if m and m.group(1).strip() == section:
-            start = i
-            break
-    if start is None:
-        lines += ["", f"[{section}]", f"{key} = {value}"]
-    else:
-        end = len(lines)
-        for j in range(start + 1, len(lines)):
-            if header.match(lines[j]):
-                end = j
-                break
-        keyre = re.compile(rf"^\s*{re.escape(key)}\s*[=:]")
-        for j in range(start + 1, end):
-            if keyre.match(lines[j]):
-                lines[j] = f"{key} = {value}"
-                break
-        else:
-            last = start
-            for j in range(start + 1, end):
-                if lines[j].strip():
-                    last = j
-            lines.insert(last + 1, f"{key} = {value}")
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def parse_token(stdout):
-    """The secret `cx token create` prints once: a line holding only it, or
-    the longest word of its output."""
-    text = stdout.decode("utf-8", "replace").strip()
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    for ln in lines:
-        m = re.match(r"^(?:token|secret)\s*[:=]\s*(\S+)$", ln, re.I)
-        if m:
-            return m.group(1)
-    if len(lines) == 1 and len(lines[0].split()) == 1:
-        return lines[0]
-    words = [w for ln in lines for w in ln.split()]
-    assert words, "cx token create printed nothing"
-    return max(words, key=len)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # Logs of the servers running now, shown with failed tests.
