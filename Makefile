@@ -43,6 +43,8 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 
 run: build
+	@# A demo node made by an older cx (no vault key) is made afresh: it is demo data.
+	@if [ -f $(DEMO_NODE)/cx.ini ] && [ ! -f $(DEMO_NODE)/vault.key ]; then rm -rf $(DEMO_NODE); fi
 	@if [ ! -f $(DEMO_NODE)/cx.ini ]; then $(BUILD)/src/cli/cx demo $(DEMO_NODE); fi
 	@echo "node $(DEMO_NODE) listening on http://$(LISTEN)/ (health: /healthz); Ctrl-C stops it"
 	$(BUILD)/src/cli/cx --node $(DEMO_NODE) serve --listen $(LISTEN)

@@ -10,7 +10,7 @@ static const struct {
 } roles[] = {
 	{CX_ROLE_READER, "reader"},   {CX_ROLE_CONTRIBUTOR, "contributor"},
 	{CX_ROLE_APPROVER, "approver"}, {CX_ROLE_ADMIN, "admin"},
-	{CX_ROLE_PEER, "peer"},
+	{CX_ROLE_PEER, "peer"},       {CX_ROLE_CASE_OFFICER, "case-officer"},
 };
 
 const char *cx_role_name(unsigned role)

@@ -51,6 +51,11 @@ char *cx_api_banner(const struct cx_api_ctx *c, const struct cx_object_row *row,
  * it is not readable (or on a store failure, *ret_missing false). */
 json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing);
 
+/* The detail view's derived `workflow` of a record for the caller (refs:
+ * the summaries of readable objects referencing it); NULL when its type
+ * has none. */
+json_t *cx_api_workflow(struct cx_api_ctx *c, const json_t *object, const json_t *refs);
+
 /* Parse the request body as a JSON object; on failure replies 400 and
  * returns NULL with *ret set. */
 json_t *cx_api_body(struct cx_request *req, enum MHD_Result *ret);
@@ -65,5 +70,12 @@ enum MHD_Result cx_api_object_create(struct cx_request *req);
 enum MHD_Result cx_api_object_version(struct cx_request *req);
 enum MHD_Result cx_api_object_revoke(struct cx_request *req);
 enum MHD_Result cx_api_dashboard(struct cx_request *req);
+enum MHD_Result cx_api_statistics_repatriation(struct cx_request *req);
+/* The PII vault (vault.c; doc/API.md, "PII vault"). */
+enum MHD_Result cx_api_vault_list(struct cx_request *req);
+enum MHD_Result cx_api_vault_create(struct cx_request *req);
+enum MHD_Result cx_api_vault_read(struct cx_request *req);
+enum MHD_Result cx_api_vault_update(struct cx_request *req);
+enum MHD_Result cx_api_vault_delete(struct cx_request *req);
 
 #endif

@@ -302,101 +302,6 @@ static int add_summary_all(void *arg, const struct cx_object_row *row)
 	return json_array_size(d->list) >= 1000; /* enough for one view */
 }
 
-/* Readable objects of one type referencing id, with a property of each. */
-struct referrers {
-	const struct cx_api_ctx *c;
-	const char *property;
-	json_t *list;
-};
-
-static int add_referrer(void *arg, const struct cx_object_row *row)
-{
-	struct referrers *r = arg;
-	json_t *o = json_loadb(row->json, row->json_len, 0, NULL);
-	const char *owner = cx_api_partner_code(r->c, row->owner);
-
-	json_array_append_new(r->list, json_pack("{s:s, s:s?, s:O?}", "id", row->id, "owner",
-						 owner, r->property,
-						 json_object_get(o, r->property)));
-	json_decref(o);
-	return json_array_size(r->list) >= 1000;
-}
-
-/* The newest version of id the caller may read (new reference), or NULL. */
-static json_t *readable_newest(struct cx_api_ctx *c, const char *id)
-{
-	const char *ids[1] = {id};
-	struct cx_object_filter f = {.ids = ids, .nids = 1, .versions = CX_VERSION_LAST};
-	struct detail_ctx d = {c, NULL, NULL, NULL, NULL};
-	json_t *obj = NULL;
-
-	if (!id)
-		return NULL;
-	cx_access_filter(&c->access, &f);
-	if (c->s->objects_scan(c->s, &f, take_latest, &d) >= 0 && d.json)
-		obj = json_loads(d.json, 0, NULL);
-	free(d.json);
-	json_decref(d.summary);
-	json_decref(d.labels);
-	return obj;
-}
-
-static json_t *of_type(const json_t *summaries, const char *type)
-{
-	json_t *out = json_array(), *s;
-	size_t i;
-
-	json_array_foreach ((json_t *)summaries, i, s)
-		if (strcmp(json_string_value(json_object_get(s, "type")), type) == 0)
-			json_array_append(out, s);
-	return out;
-}
-
-/* What the node derives for a record of a workflow type (doc/RECORDS.md). */
-static json_t *workflow_view(struct cx_api_ctx *c, const json_t *object, const json_t *refs)
-{
-	const char *type = json_string_value(json_object_get(object, "type"));
-	const char *id = json_string_value(json_object_get(object, "id"));
-
-	if (strcmp(type, "cx-commitment") == 0) {
-		json_t *notes = of_type(refs, "note");
-		json_t *wf = cx_workflow_commitment(object, notes, cx_time_now_us());
-
-		json_decref(notes);
-		return wf;
-	}
-	if (strcmp(type, "cx-aat-activity") == 0 || strcmp(type, "cx-transition-milestone") == 0)
-		return json_pack("{s:O?, s:o}", "state", json_object_get(object, "status"), "next",
-				 cx_workflow_next_states(object));
-	if (strcmp(type, "cx-dialogue") == 0)
-		return json_pack("{s:o}", "commitments", of_type(refs, "cx-commitment"));
-	if (strcmp(type, "cx-assessment") == 0) {
-		const char *types[1] = {"opinion"};
-		struct cx_object_filter f = {.types = types, .ntypes = 1,
-					     .versions = CX_VERSION_LAST, .ref_to = id,
-					     .ref_kind = "ref"};
-		struct referrers r = {c, "opinion", json_array()};
-		const char *principals[16];
-		char list[256];
-		size_t n = 0;
-		json_t *framework, *wf;
-
-		cx_strlcpy(list, c->srv->cfg.principal_partners, sizeof(list));
-		for (char *save = list, *tok; n < 16 && (tok = strsep(&save, ","));)
-			if (*tok)
-				principals[n++] = tok;
-		cx_access_filter(&c->access, &f);
-		c->s->objects_scan(c->s, &f, add_referrer, &r);
-		framework = readable_newest(c, json_string_value(json_object_get(object,
-										 "framework_ref")));
-		wf = cx_workflow_assessment(object, framework, r.list, principals, n);
-		json_decref(framework);
-		json_decref(r.list);
-		return wf;
-	}
-	return NULL;
-}
-
 json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing)
 {
 	const char *ids[1] = {id};
@@ -436,7 +341,7 @@ json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing)
 			"labels", d.labels, "versions", versions, "relationships", rels,
 			"referenced_by", refs);
 	if (out) {
-		json_t *wf = workflow_view(c, object, refs);
+		json_t *wf = cx_api_workflow(c, object, refs);
 
 		if (wf)
 			json_object_set_new(out, "workflow", wf);

@@ -15,7 +15,7 @@ static json_t *whoami(const struct cx_principal *who, const char *csrf)
 	json_t *roles = json_array();
 	char cl[2] = {who->clearance, '\0'};
 
-	for (unsigned bit = 1; bit <= CX_ROLE_PEER; bit <<= 1)
+	for (unsigned bit = 1; bit <= CX_ROLE_CASE_OFFICER; bit <<= 1)
 		if (who->roles & bit)
 			json_array_append_new(roles, json_string(cx_role_name(bit)));
 	return json_pack("{s:s, s:s, s:o, s:s, s:s?}", "user", who->name, "partner", who->partner,

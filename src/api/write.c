@@ -40,9 +40,28 @@ static const char *server_set(const json_t *body, bool versioning)
 	return NULL;
 }
 
-/* Store obj (stolen) as the caller and answer 201 with its detail view. */
+/* The API's status for a write rule: another partner's or role's step is
+ * 403, a step the record's state does not allow 409, the rest 422. */
+static enum cx_ec ec_for_rule(const char *rule)
+{
+	static const char *const forbidden[] = {CX_RULE_ROLE, CX_RULE_NOT_HOST, CX_RULE_NOT_HOME,
+						CX_RULE_APPROVER};
+	static const char *const conflict[] = {CX_RULE_WRONG_STATE, CX_RULE_NOT_DECIDED,
+					       CX_RULE_TRANSITION};
+
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(rule, forbidden[i]) == 0)
+			return CX_EC_FORBIDDEN;
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(rule, conflict[i]) == 0)
+			return CX_EC_CONFLICT;
+	return CX_EC_UNPROCESSABLE;
+}
+
+/* Store obj (stolen) as the caller and answer 201 with its detail view;
+ * audit_detail (may be NULL) goes into the write's audit entry. */
 static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ctx *c, json_t *obj,
-					const char *action)
+					const char *action, const json_t *audit_detail)
 {
 	struct cx_ingest_opts opts = {0};
 	struct cx_ingest_report rep = {0};
@@ -61,10 +80,11 @@ static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ct
 	}
 	opts.writer = &req->who;
 	opts.writer_identity = partner.identity_id;
-	opts.principal_partners = c->srv->cfg.principal_partners;
+	opts.rules = &c->srv->cfg.records;
 	opts.actor = req->who.name;
 	opts.actor_partner = req->who.partner;
 	opts.action = action;
+	opts.audit_detail = audit_detail;
 	opts.request = req->id;
 	st = cx_ingest_objects(c->s, objects, &opts, &rep);
 	json_decref(objects);
@@ -74,7 +94,7 @@ static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ct
 	} else if (st < 0) {
 		r = cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
 	} else if (rep.items[0].status == CX_INGEST_REJECTED) {
-		r = cx_reply_error(req, CX_EC_UNPROCESSABLE,
+		r = cx_reply_error(req, ec_for_rule(rep.items[0].err.rule),
 				   rep.items[0].err.property[0] ? rep.items[0].err.property : NULL,
 				   "%s: %s", rep.items[0].err.rule, rep.items[0].err.message);
 	} else {
@@ -127,12 +147,12 @@ enum MHD_Result cx_api_object_create(struct cx_request *req)
 	{
 		const struct cx_record_type *rt = cx_record_type_named(type);
 
-		if (rt && !json_object_get(body, "extensions"))
+		if (rt && cx_record_is_new_sdo(rt) && !json_object_get(body, "extensions"))
 			json_object_set_new(body, "extensions",
 					    json_pack("{s:{s:s}}", rt->extension_id, "extension_type",
 						      "new-sdo"));
 	}
-	return store_and_answer(req, &c, body, "api.create");
+	return store_and_answer(req, &c, body, "api.create", NULL);
 }
 
 /* The newest version the caller may read, as JSON (caller frees). */
@@ -191,13 +211,38 @@ static enum MHD_Result transition_gate(struct cx_request *req, const json_t *pre
 	return MHD_YES;
 }
 
+/* The version that completes a movement keeps no window or points
+ * (doc/RECORDS.md): drop them, and say what went for the audit ({"minimised":
+ * [...]}, NULL when nothing did). */
+static json_t *minimise(json_t *obj)
+{
+	static const char *const details[] = {"window_start", "window_end", "start_point",
+					      "release_point", "route_points"};
+	const char *type = json_string_value(json_object_get(obj, "type"));
+	const char *status = json_string_value(json_object_get(obj, "status"));
+	json_t *dropped;
+
+	if (!type || !status || strcmp(type, "cx-movement-request") != 0 ||
+	    strcmp(status, "completed") != 0)
+		return NULL;
+	dropped = json_array();
+	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++)
+		if (json_object_del(obj, details[i]) == 0)
+			json_array_append_new(dropped, json_string(details[i]));
+	if (json_array_size(dropped) == 0) {
+		json_decref(dropped);
+		return NULL;
+	}
+	return json_pack("{s:o}", "minimised", dropped);
+}
+
 static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 {
 	struct cx_api_ctx c;
 	enum MHD_Result r;
 	char now[CX_TIME_STRLEN];
 	const char *bad, *key;
-	json_t *body = NULL, *obj, *v, *prev;
+	json_t *body = NULL, *obj, *v, *prev, *minimised;
 	int64_t modified = 0;
 	void *tmp;
 
@@ -242,7 +287,12 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 	json_decref(prev);
 	timestamp_after(modified, now);
 	json_object_set_new(obj, "modified", json_string(now));
-	return store_and_answer(req, &c, obj, revoke ? "api.revoke" : "api.version");
+	minimised = minimise(obj);
+	r = store_and_answer(req, &c, obj,
+			     revoke ? "api.revoke" : minimised ? "movement.minimise" : "api.version",
+			     minimised);
+	json_decref(minimised);
+	return r;
 }
 
 enum MHD_Result cx_api_object_version(struct cx_request *req)

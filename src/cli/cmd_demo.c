@@ -53,6 +53,9 @@ static const struct {
 	{"krg.analyst", "KRG", CX_ROLE_CONTRIBUTOR, 'R'},
 	{"gbr.analyst", "GBR", CX_ROLE_READER, 'S'},
 	{"fra.analyst", "FRA", CX_ROLE_READER, 'C'},
+	{"usa.caseofficer", "USA", CX_ROLE_CONTRIBUTOR | CX_ROLE_CASE_OFFICER, 'S'},
+	{"irq.caseofficer", "IRQ", CX_ROLE_CONTRIBUTOR | CX_ROLE_CASE_OFFICER, 'C'},
+	{"krg.approver", "KRG", CX_ROLE_CONTRIBUTOR | CX_ROLE_APPROVER, 'R'},
 };
 
 static int add_partners(struct cx_store *s)

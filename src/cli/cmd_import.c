@@ -184,6 +184,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		iopts.collection_id = collection_id;
 	}
 	iopts.actor = "operator";
+	iopts.rules = &cli->cfg.records;
 	iopts.action = "import";
 	if (isatty(STDERR_FILENO) && json_array_size(objects) >= 1000) {
 		iopts.progress = progress;

@@ -8,14 +8,17 @@
 
 #include "cli/cli.h"
 #include "core/bootstrap.h"
+#include "core/vault.h"
 
 static const char help[] =
 	"usage: cx init [--migrate] [DIR]\n"
 	"\n"
 	"Create a node in DIR (default: the current folder; created if missing):\n"
-	"its configuration DIR/cx.ini and its store DIR/cx.db with the current schema.\n"
+	"its configuration DIR/cx.ini, its store DIR/cx.db with the current schema and\n"
+	"the PII vault's key DIR/vault.key (32 random bytes, mode 0600).\n"
 	"\n"
-	"  --migrate   DIR is an existing node: apply pending schema migrations\n"
+	"  --migrate   DIR is an existing node: apply pending schema migrations, and\n"
+	"              create the vault key when the node has none\n"
 	"\n"
 	"Exit codes: 0 created; 1 DIR is already a node; 2 usage; 3 cannot create.\n";
 
@@ -56,6 +59,20 @@ static int write_config(const char *path, const char *text)
 		return -e;
 	}
 	return close(fd) == 0 ? 0 : -errno;
+}
+
+/* A node made before the vault had no key: make one, never over one. */
+static int ensure_vault_key(const char *path)
+{
+	int r = cx_vault_key_create(path);
+
+	if (r == 0)
+		printf("created the vault key %s\n", path);
+	else if (r != -EEXIST) {
+		cx_cli_error("cannot create the vault key %s: %s", path, strerror(-r));
+		return CX_EXIT_NODE;
+	}
+	return CX_EXIT_OK;
 }
 
 int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
@@ -109,6 +126,8 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 			return CX_EXIT_NODE;
 		}
 		s->close(s);
+		if ((r = ensure_vault_key(cli->cfg.vault_key)) != CX_EXIT_OK)
+			return r;
 		printf("node %s is at schema version %d\n", cli->node_dir,
 		       cx_store_schema_latest());
 		return CX_EXIT_OK;
@@ -122,7 +141,7 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 
 int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_text)
 {
-	char ini[4200], db[4200], err[512];
+	char ini[4200], db[4200], key[4200], err[512];
 	struct cx_store *s;
 	int r = make_dirs(dir);
 
@@ -132,7 +151,9 @@ int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_tex
 	}
 	snprintf(ini, sizeof(ini), "%s/cx.ini", dir);
 	snprintf(db, sizeof(db), "%s/%s", dir, db_file);
-	if (access(ini, F_OK) == 0 || access(db, F_OK) == 0) {
+	/* The name cx.ini's default text gives it. */
+	snprintf(key, sizeof(key), "%s/vault.key", dir);
+	if (access(ini, F_OK) == 0 || access(db, F_OK) == 0 || access(key, F_OK) == 0) {
 		cx_cli_error("%s is already a node: use it, or pick an empty folder", dir);
 		return CX_EXIT_FAILED;
 	}
@@ -148,10 +169,17 @@ int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_tex
 		unlink(db);
 		return CX_EXIT_NODE;
 	}
+	r = cx_vault_key_create(key);
+	if (r < 0) {
+		cx_cli_error("cannot create the vault key %s: %s", key, strerror(-r));
+		unlink(db);
+		return CX_EXIT_NODE;
+	}
 	r = write_config(ini, ini_text);
 	if (r < 0) {
 		cx_cli_error("cannot write %s: %s", ini, strerror(-r));
 		unlink(db);
+		unlink(key);
 		return CX_EXIT_NODE;
 	}
 	return CX_EXIT_OK;

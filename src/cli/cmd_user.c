@@ -16,15 +16,18 @@
 static const char help[] =
 	"usage: cx user add NAME --partner CODE --role ROLE[,ROLE...] [--clearance U|R|C|S]\n"
 	"                   [--password-stdin | --no-password]\n"
+	"       cx user set NAME [--role ROLE[,ROLE...]] [--clearance U|R|C|S]\n"
 	"       cx user list\n"
 	"       cx user show NAME\n"
 	"       cx user disable NAME | enable NAME\n"
 	"       cx user passwd NAME [--password-stdin]\n"
 	"\n"
 	"Manage users. Each belongs to one partner and has roles (reader, contributor,\n"
-	"approver, admin, peer) and a clearance (U < R < C < S; default U). Passwords\n"
-	"(at least 8 characters) are read from the terminal, or from the first line\n"
-	"of standard input with --password-stdin, and stored as Argon2id hashes.\n"
+	"approver, admin, peer, case-officer) and a clearance (U < R < C < S; default U);\n"
+	"'set' replaces either or both ('--roles' is the same as '--role'). Only a\n"
+	"case-officer opens the PII vault. Passwords (at least 8 characters) are read\n"
+	"from the terminal, or from the first line of standard input with\n"
+	"--password-stdin, and stored as Argon2id hashes.\n"
 	"\n"
 	"Exit codes: 0 done; 1 no such user or partner, or name taken; 2 usage;\n"
 	"3 node or store problem.\n";
@@ -137,34 +140,37 @@ static int write_user(struct cx_store *s, struct cx_user *u, const char *action)
 	return CX_EXIT_OK;
 }
 
-static int add(struct cx_store *s, int argc, char **argv)
+/* The options of add and set. */
+struct user_args {
+	const char *partner;
+	unsigned roles;  /* 0: not given */
+	char clearance;  /* '\0': not given */
+	bool from_stdin, no_password;
+};
+
+static int parse_args(int argc, char **argv, const char *verb, struct user_args *a)
 {
 	static const struct option opts[] = {
 		{"partner", required_argument, NULL, 'p'},
 		{"role", required_argument, NULL, 'r'},
+		{"roles", required_argument, NULL, 'r'},
 		{"clearance", required_argument, NULL, 'c'},
 		{"password-stdin", no_argument, NULL, 's'},
 		{"no-password", no_argument, NULL, 'n'},
 		{NULL, 0, NULL, 0},
 	};
-	struct cx_user u;
-	struct cx_partner p;
-	const char *partner = NULL;
-	bool from_stdin = false, no_password = false;
-	enum cx_store_status st;
-	int o, r;
+	int o;
 
-	memset(&u, 0, sizeof(u));
-	u.clearance = 'U';
+	memset(a, 0, sizeof(*a));
 	optind = 0; /* 0, not 1: glibc then fully re-initialises getopt */
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
-		case 'p': partner = optarg; break;
+		case 'p': a->partner = optarg; break;
 		case 'r':
-			if (cx_roles_parse(optarg, &u.roles) < 0) {
-				cx_cli_error("--role takes reader, contributor, approver, admin or "
-					     "peer (comma-separated), not '%s'",
+			if (cx_roles_parse(optarg, &a->roles) < 0) {
+				cx_cli_error("--role takes reader, contributor, approver, admin, peer "
+					     "or case-officer (comma-separated), not '%s'",
 					     optarg);
 				return CX_EXIT_USAGE;
 			}
@@ -174,17 +180,68 @@ static int add(struct cx_store *s, int argc, char **argv)
 				cx_cli_error("--clearance takes U, R, C or S, not '%s'", optarg);
 				return CX_EXIT_USAGE;
 			}
-			u.clearance = optarg[0];
+			a->clearance = optarg[0];
 			break;
-		case 's': from_stdin = true; break;
-		case 'n': no_password = true; break;
+		case 's': a->from_stdin = true; break;
+		case 'n': a->no_password = true; break;
 		default:
-			cx_cli_error("user add: bad option '%s': see 'cx user --help'",
+			cx_cli_error("user %s: bad option '%s': see 'cx user --help'", verb,
 				     argv[optind - 1]);
 			return CX_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1 || !partner || !u.roles) {
+	return CX_EXIT_OK;
+}
+
+/* cx user set NAME [--role ROLES] [--clearance C] */
+static int set(struct cx_store *s, int argc, char **argv)
+{
+	struct user_args a;
+	struct cx_user u;
+	enum cx_store_status st;
+	int r;
+
+	if ((r = parse_args(argc, argv, "set", &a)) != CX_EXIT_OK)
+		return r;
+	if (argc - optind != 1 || a.partner || a.from_stdin || a.no_password ||
+	    (!a.roles && !a.clearance)) {
+		cx_cli_error("user set needs NAME and --role and/or --clearance: see 'cx user "
+			     "--help'");
+		return CX_EXIT_USAGE;
+	}
+	st = s->user_get(s, argv[optind], &u);
+	if (st == CX_STORE_NO_RESULT) {
+		cx_cli_error("no user '%s': see 'cx user list'", argv[optind]);
+		return CX_EXIT_FAILED;
+	}
+	if (st < 0) {
+		cx_cli_error("store: %s", s->error(s));
+		return CX_EXIT_NODE;
+	}
+	if (a.roles)
+		u.roles = a.roles;
+	if (a.clearance)
+		u.clearance = a.clearance;
+	r = write_user(s, &u, "user.set");
+	if (r == CX_EXIT_OK)
+		print_user(&u);
+	return r;
+}
+
+static int add(struct cx_store *s, int argc, char **argv)
+{
+	struct user_args a;
+	struct cx_user u;
+	struct cx_partner p;
+	enum cx_store_status st;
+	int r;
+
+	if ((r = parse_args(argc, argv, "add", &a)) != CX_EXIT_OK)
+		return r;
+	memset(&u, 0, sizeof(u));
+	u.roles = a.roles;
+	u.clearance = a.clearance ? a.clearance : 'U';
+	if (argc - optind != 1 || !a.partner || !u.roles) {
 		cx_cli_error("user add needs NAME, --partner and --role: see 'cx user --help'");
 		return CX_EXIT_USAGE;
 	}
@@ -194,9 +251,9 @@ static int add(struct cx_store *s, int argc, char **argv)
 		return CX_EXIT_USAGE;
 	}
 	cx_strlcpy(u.name, argv[optind], sizeof(u.name));
-	st = s->partner_get(s, partner, &p);
+	st = s->partner_get(s, a.partner, &p);
 	if (st == CX_STORE_NO_RESULT) {
-		cx_cli_error("no partner '%s': add it with 'cx partner add'", partner);
+		cx_cli_error("no partner '%s': add it with 'cx partner add'", a.partner);
 		return CX_EXIT_FAILED;
 	}
 	if (st < 0) {
@@ -206,7 +263,7 @@ static int add(struct cx_store *s, int argc, char **argv)
 	u.partner_rowid = p.rowid;
 	cx_strlcpy(u.partner, p.code, sizeof(u.partner));
 	u.created = cx_time_now_us();
-	if (!no_password && (r = hash_password(from_stdin, u.password_hash)) != CX_EXIT_OK)
+	if (!a.no_password && (r = hash_password(a.from_stdin, u.password_hash)) != CX_EXIT_OK)
 		return r;
 	r = write_user(s, &u, "user.add");
 	if (r == CX_EXIT_OK)
@@ -263,13 +320,14 @@ static int change(struct cx_store *s, const char *what, int argc, char **argv)
 
 int cx_cmd_user(struct cx_cli *cli, int argc, char **argv)
 {
-	static const char *const verbs[] = {"add", "list", "show", "disable", "enable", "passwd"};
+	static const char *const verbs[] = {"add", "set",     "list",  "show",
+					    "disable", "enable", "passwd"};
 	struct cx_store *s;
 	bool known = false;
 	int r;
 
 	if (argc < 2) {
-		cx_cli_error("user needs a command: add, list, show, disable, enable or passwd (see 'cx user --help')");
+		cx_cli_error("user needs a command: add, set, list, show, disable, enable or passwd (see 'cx user --help')");
 		return CX_EXIT_USAGE;
 	}
 	if (cx_cli_wants_help(argc, argv)) {
@@ -289,6 +347,8 @@ int cx_cmd_user(struct cx_cli *cli, int argc, char **argv)
 		return CX_EXIT_NODE;
 	if (strcmp(argv[1], "add") == 0) {
 		r = add(s, argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "set") == 0) {
+		r = set(s, argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "list") == 0) {
 		r = s->user_list(s, list_cb, NULL) < 0 ? CX_EXIT_NODE : CX_EXIT_OK;
 		if (r != CX_EXIT_OK)

@@ -511,9 +511,8 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 				return st;
 			conflict = st == CX_STORE_OK && !same;
 		}
-		if (!conflict && p->row.type[0] == 'c' && cx_record_type_named(p->row.type)) {
-			st = cx_ingest_check_workflow(s, p->row.id, p->row.modified, p->obj, ctx->opts,
-						       &item->err);
+		if (!conflict && cx_record_type_of(p->obj)) {
+			st = cx_ingest_check_workflow(s, &p->row, p->obj, ctx->opts, &item->err);
 			if (st < 0)
 				return st;
 			if (st == CX_STORE_NO_RESULT) {
@@ -578,6 +577,8 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 		if (stored)
 			e.objects_text = cx_buf_cstr(&ctx->audit_objects);
 
+		if (ctx->opts->audit_detail)
+			json_object_update(detail, (json_t *)ctx->opts->audit_detail);
 		if (ctx->opts->collection_id)
 			json_object_set_new(detail, "collection",
 					    json_string(ctx->opts->collection_id));

@@ -11,6 +11,7 @@
 #include "access/principal.h"
 #include "stix/error.h"
 #include "store/store.h"
+#include "util/config.h"
 
 #define CX_INGEST_MAX_OBJECT_BYTES (8u * 1024 * 1024) /* canonical form of one object */
 
@@ -41,12 +42,13 @@ struct cx_ingest_opts {
 	 * path, no rules); writer_identity is its partner's identity id. */
 	const struct cx_principal *writer;
 	const char *writer_identity;
-	/* With a writer: the partner codes, comma-separated, whose endorsing
-	 * opinions an assessment needs to become "endorsed" ([records]
-	 * principal_partners); NULL: "USA,IRQ". */
-	const char *principal_partners;
-	/* The audit entry written in the same transaction (actor NULL: none). */
+	/* The node's tables for the records' rules ([records] in cx.ini);
+	 * NULL: the defaults. */
+	const struct cx_record_rules *rules;
+	/* The audit entry written in the same transaction (actor NULL: none);
+	 * audit_detail's members (may be NULL) are added to its detail. */
 	const char *actor, *actor_partner, *action, *request;
+	const json_t *audit_detail;
 	/* Called now and then with objects processed so far; may be NULL. */
 	void (*progress)(void *arg, const char *phase, size_t done, size_t total);
 	void *progress_arg;

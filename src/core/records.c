@@ -2,12 +2,12 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "access/markings.h"
-#include "access/roles.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
@@ -21,11 +21,37 @@ static void parse_all(void)
 		parsed[i] = json_loads(cx_record_types[i].schema, 0, NULL);
 }
 
-const struct cx_record_type *cx_record_type_named(const char *type)
+const struct cx_record_type *cx_record_type_named(const char *name)
 {
 	for (size_t i = 0; i < cx_record_types_count; i++)
-		if (strcmp(cx_record_types[i].type, type) == 0)
+		if (strcmp(cx_record_types[i].name, name) == 0)
 			return &cx_record_types[i];
+	return NULL;
+}
+
+bool cx_record_is_new_sdo(const struct cx_record_type *t)
+{
+	return strcmp(t->extension_type, "new-sdo") == 0;
+}
+
+const struct cx_record_type *cx_record_type_of(const json_t *obj)
+{
+	const char *type = json_string_value(json_object_get(obj, "type"));
+	const json_t *exts = json_object_get(obj, "extensions");
+	const struct cx_record_type *t;
+	const char *key;
+	json_t *v;
+
+	if (!type)
+		return NULL;
+	if (strncmp(type, "cx-", 3) == 0 && (t = cx_record_type_named(type)) &&
+	    cx_record_is_new_sdo(t))
+		return t;
+	json_object_foreach ((json_t *)exts, key, v) {
+		t = cx_record_type_declared_by(key);
+		if (t && !cx_record_is_new_sdo(t) && strcmp(t->type, type) == 0)
+			return t;
+	}
 	return NULL;
 }
 
@@ -51,6 +77,32 @@ static bool stix_common(const char *key)
 	return strncmp(key, "x_", 2) == 0;
 }
 
+/* The schemas' patterns (POSIX extended syntax, anchored), compiled on
+ * first use and kept. */
+static struct {
+	const char *text;
+	regex_t re;
+} patterns[16];
+static size_t npatterns;
+static pthread_mutex_t patterns_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool pattern_match(const char *pattern, const char *s)
+{
+	regex_t *re = NULL;
+
+	pthread_mutex_lock(&patterns_lock);
+	for (size_t i = 0; i < npatterns && !re; i++)
+		if (strcmp(patterns[i].text, pattern) == 0)
+			re = &patterns[i].re;
+	if (!re && npatterns < sizeof(patterns) / sizeof(patterns[0]) &&
+	    regcomp(&patterns[npatterns].re, pattern, REG_EXTENDED | REG_NOSUB) == 0) {
+		patterns[npatterns].text = pattern;
+		re = &patterns[npatterns++].re;
+	}
+	pthread_mutex_unlock(&patterns_lock);
+	return re && regexec(re, s, 0, NULL, 0) == 0;
+}
+
 static bool identifier(const char *s)
 {
 	const char *sep = strstr(s, "--");
@@ -60,8 +112,8 @@ static bool identifier(const char *s)
 
 /* One value against one (sub)schema of the subset the record schemas use:
  * type, enum, minLength, minimum, maximum, format (date-time, identifier),
- * pattern "partner-code", items, minItems, properties, required,
- * additionalProperties: false. */
+ * pattern, items, minItems, properties, required, additionalProperties:
+ * false. */
 static int check(const json_t *v, const json_t *schema, const char *path, bool top,
 		 struct cx_stix_error *err)
 {
@@ -86,9 +138,9 @@ static int check(const json_t *v, const json_t *schema, const char *path, bool t
 		if (format && strcmp(format, "identifier") == 0 && !identifier(s))
 			return cx_stix_error_set(err, path, CX_RULE_IDENTIFIER,
 						 "%s must be a STIX identifier", path);
-		if (pattern && strcmp(pattern, "partner-code") == 0 && !cx_partner_code_valid(s))
+		if (pattern && !pattern_match(pattern, s))
 			return cx_stix_error_set(err, path, CX_RULE_FORMAT,
-						 "%s must be a partner code such as USA", path);
+						 "%s: '%s' does not match %s", path, s, pattern);
 		x = json_object_get(schema, "enum");
 		if (x) {
 			const json_t *e;
@@ -101,6 +153,12 @@ static int check(const json_t *v, const json_t *schema, const char *path, bool t
 				return cx_stix_error_set(err, path, CX_RULE_VOCAB,
 							 "%s: '%s' is not one of its values", path, s);
 		}
+		return 0;
+	}
+	if (type && strcmp(type, "boolean") == 0) {
+		if (!json_is_boolean(v))
+			return cx_stix_error_set(err, path, CX_RULE_TYPE, "%s must be true or false",
+						 path);
 		return 0;
 	}
 	if (type && (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0)) {
@@ -184,9 +242,17 @@ int cx_records_check(void *arg, const char *extension_id, const json_t *obj,
 		return 0; /* another party's extension: STIX rules only */
 	if (!type || strcmp(type, t->type) != 0)
 		return cx_stix_error_set(err, "extensions", CX_RULE_EXTENSION,
-					 "%s declares the type %s, not %s", extension_id, t->type,
+					 "%s %s the type %s, not %s", extension_id,
+					 cx_record_is_new_sdo(t) ? "declares" : "extends", t->type,
 					 type ? type : "(none)");
 	pthread_once(&parse_once, parse_all);
+	if (!cx_record_is_new_sdo(t)) {
+		char path[160];
+
+		snprintf(path, sizeof(path), "extensions.%s", extension_id);
+		return check(json_object_get(json_object_get(obj, "extensions"), extension_id),
+			     parsed[t - cx_record_types], path, false, err);
+	}
 	return check(obj, parsed[t - cx_record_types], "", true, err);
 }
 
@@ -196,11 +262,11 @@ json_t *cx_record_extension_definition(const struct cx_record_type *t)
 
 	snprintf(schema_text, sizeof(schema_text),
 		 "The JSON schema served by every Coalition Exchange node at /schemas/%s.json",
-		 t->type);
+		 t->name);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s]}", "type",
 			 "extension-definition", "spec_version", "2.1", "id", t->extension_id,
 			 "created_by_ref", CX_PROJECT_IDENTITY_ID, "created",
 			 "2026-11-01T00:00:00.000Z", "modified", "2026-11-01T00:00:00.000Z", "name",
 			 t->title, "schema", schema_text, "version", "1.0.0", "extension_types",
-			 "new-sdo");
+			 t->extension_type);
 }

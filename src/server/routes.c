@@ -7,6 +7,7 @@
 
 #define NO_BODY 0, NULL
 #define API_BODY (1024 * 1024), NULL
+#define VAULT_BODY (256 * 1024), NULL /* a person record is at most 64 KiB compact */
 #define TAXII cx_taxii_layer_error
 
 const struct cx_route cx_routes[] = {
@@ -23,6 +24,13 @@ const struct cx_route cx_routes[] = {
 	{"POST", "/api/v1/objects/{id}/versions", cx_api_object_version, API_BODY, NULL},
 	{"POST", "/api/v1/objects/{id}/revoke", cx_api_object_revoke, API_BODY, NULL},
 	{"GET", "/api/v1/dashboard", cx_api_dashboard, NO_BODY, NULL},
+	{"GET", "/api/v1/statistics/repatriation", cx_api_statistics_repatriation, NO_BODY,
+	 NULL},
+	{"GET", "/api/v1/vault/cases/{case}/persons", cx_api_vault_list, NO_BODY, NULL},
+	{"POST", "/api/v1/vault/cases/{case}/persons", cx_api_vault_create, VAULT_BODY, NULL},
+	{"GET", "/api/v1/vault/persons/{id}", cx_api_vault_read, NO_BODY, NULL},
+	{"PUT", "/api/v1/vault/persons/{id}", cx_api_vault_update, VAULT_BODY, NULL},
+	{"DELETE", "/api/v1/vault/persons/{id}", cx_api_vault_delete, NO_BODY, NULL},
 
 	/* TAXII 2.1 */
 	{"GET", "/taxii2/", cx_taxii_discovery, NO_BODY, TAXII},

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vault.h"
 #include "server/auth.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -26,6 +27,7 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 	struct cx_store *s;
 	char hex[80];
 	size_t keylen = 0;
+	int r;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->cfg = *cfg;
@@ -58,7 +60,12 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 		srv->home_partner = p.rowid;
 	}
 	s->close(s);
+	r = cx_vault_key_load(cfg->vault_key, &srv->vault_key, err, errlen);
+	if (r < 0)
+		return r;
 	if (pthread_key_create(&srv->store_key, close_store) != 0) {
+		cx_vault_key_free(srv->vault_key);
+		srv->vault_key = NULL;
 		snprintf(err, errlen, "cannot create thread key");
 		return -ENOMEM;
 	}
@@ -141,6 +148,8 @@ void cx_server_stop(struct cx_server *srv)
 	close_store(s);
 	pthread_setspecific(srv->store_key, NULL);
 	pthread_key_delete(srv->store_key);
+	cx_vault_key_free(srv->vault_key);
+	srv->vault_key = NULL;
 }
 
 struct cx_store *cx_server_store(struct cx_server *srv)

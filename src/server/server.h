@@ -11,6 +11,7 @@
 #include "util/config.h"
 
 struct cx_auth;
+struct cx_vault_key;
 
 struct cx_server {
 	struct cx_config cfg;
@@ -21,11 +22,13 @@ struct cx_server {
 	unsigned char next_key[32]; /* signs TAXII next tokens */
 	char *tls_cert, *tls_key;   /* PEM texts when serving HTTPS */
 	int64_t home_partner;       /* rowid of [node] partner; 0 when unset */
+	struct cx_vault_key *vault_key; /* the PII vault's key, loaded at init */
 	int64_t started_us;
 };
 
-/* Check the store (schema version) and prepare; does not listen yet.
- * Returns 0 or -errno with a reason in err. */
+/* Check the store (schema version), load the vault key (cfg->vault_key, an
+ * absolute path) and prepare; does not listen yet. Returns 0 or -errno
+ * with a reason in err. */
 int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const char *db_path,
 		   char *err, size_t errlen);
 /* Listen. Returns 0 or -errno with a reason in err. */

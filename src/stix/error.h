@@ -39,6 +39,17 @@
 #define CX_RULE_TRANSITION "invalid-transition"   /* a record's status may not change so */
 #define CX_RULE_APPROVER "approver-step"          /* this status change needs the approver */
 #define CX_RULE_ENDORSEMENT "not-endorsed"        /* a principal partner has not agreed */
+#define CX_RULE_UNKNOWN_CODE "unknown-code"       /* a code not in the node's tables */
+#define CX_RULE_NOT_RELEASED "not-released"       /* not releasable to a partner it must reach */
+#define CX_RULE_NEED_TO_KNOW "need-to-know"       /* releasable beyond who needs to know */
+#define CX_RULE_NOT_HOST "not-host-nation"        /* decided by another than the host nation */
+#define CX_RULE_NOT_HOME "not-home-nation"        /* decided by another than the home nation */
+#define CX_RULE_UNKNOWN_REFERENCE "unknown-reference" /* the referenced record is not here */
+#define CX_RULE_WRONG_STATE "wrong-state"         /* the decided record does not await it */
+#define CX_RULE_NOT_DECIDED "not-decided"         /* the deciding partner has not said so */
+#define CX_RULE_ROLE "role-required"              /* the type needs a role the writer lacks */
+#define CX_RULE_MINIMISED "minimised"             /* details a completed record must drop */
+#define CX_RULE_PERSONAL_DATA "personal-data"     /* personal data outside the vault */
 
 struct cx_stix_error {
 	char id[300];

@@ -165,6 +165,21 @@ const struct cx_migration cx_migrations[] = {
 	 "  kind TEXT NOT NULL\n"
 	 ");\n"
 	 "CREATE INDEX object_refs_to ON object_refs (to_id, kind);\n"
+	 /* The PII vault: person records of repatriation cases, one row per
+	  * person, sealed with the vault key kept outside this file
+	  * (core/vault.h). Only ids, counters and times are in clear. */
+	 "CREATE TABLE vault (\n"
+	 "  rowid INTEGER PRIMARY KEY,\n"
+	 "  id TEXT NOT NULL UNIQUE,\n"
+	 "  case_id TEXT NOT NULL,\n"
+	 "  version INTEGER NOT NULL,\n"
+	 "  created INTEGER NOT NULL,\n"
+	 "  modified INTEGER NOT NULL,\n"
+	 "  created_by TEXT NOT NULL,\n"
+	 "  nonce BLOB NOT NULL,\n"
+	 "  box BLOB NOT NULL\n"
+	 ");\n"
+	 "CREATE INDEX vault_case ON vault (case_id, rowid);\n"
 	 /* The key that signs TAXII `next` tokens (SQLite's CSPRNG). */
 	 "INSERT INTO node_meta VALUES ('token_key', lower(hex(randomblob(32))));\n"},
 };

@@ -122,6 +122,7 @@ enum cx_role {
 	CX_ROLE_APPROVER = 4,
 	CX_ROLE_ADMIN = 8,
 	CX_ROLE_PEER = 16,
+	CX_ROLE_CASE_OFFICER = 32, /* opens the PII vault of its partner's cases */
 };
 
 struct cx_partner {
@@ -159,6 +160,26 @@ struct cx_token {
 /* Called per row in date_added order; return 0 to go on, non-zero to stop
  * (the scan then returns CX_STORE_OK and the value is not otherwise used). */
 typedef int (*cx_object_cb)(void *arg, const struct cx_object_row *row);
+
+/* One person record of the PII vault as stored (core/vault.h): the columns
+ * that find it and its ciphertext, never plaintext. Borrowed from the
+ * caller on the way in, from the store (valid during the callback) on the
+ * way out. */
+struct cx_vault_row {
+	const char *id;         /* "person-" and a UUID */
+	const char *case_id;    /* the cx-repatriation-case it belongs to */
+	int64_t version;        /* 1, then one more per replacement */
+	int64_t created;        /* µs */
+	int64_t modified;       /* µs */
+	const char *created_by; /* the creating user's name */
+	const unsigned char *nonce;
+	size_t nonce_len;
+	const unsigned char *box; /* the ciphertext */
+	size_t box_len;
+};
+
+/* Called per vault row; return 0 to go on, non-zero to stop. */
+typedef int (*cx_vault_cb)(void *arg, const struct cx_vault_row *row);
 
 struct cx_store {
 	void *cls; /* the backend's own state */
@@ -304,6 +325,23 @@ struct cx_store {
 	/* Node metadata (key/value text). */
 	enum cx_store_status (*meta_get)(struct cx_store *s, const char *key, char *ret,
 					 size_t n);
+
+	/* The PII vault (ciphertext only). put: CX_STORE_NO_RESULT when the id
+	 * is taken. get: the record with this id, through cb. list: the case's
+	 * records, oldest first. replace: new version, modified, nonce and box
+	 * for row->id when its stored version is expect_version, else
+	 * CX_STORE_NO_RESULT. delete: overwrite the ciphertext, then remove
+	 * the row (CX_STORE_NO_RESULT when there is none). */
+	enum cx_store_status (*vault_put)(struct cx_store *s, const struct cx_vault_row *row);
+	enum cx_store_status (*vault_get)(struct cx_store *s, const char *id, cx_vault_cb cb,
+					  void *arg);
+	enum cx_store_status (*vault_list)(struct cx_store *s, const char *case_id,
+					   cx_vault_cb cb, void *arg);
+	enum cx_store_status (*vault_count)(struct cx_store *s, const char *case_id,
+					    int64_t *ret_count);
+	enum cx_store_status (*vault_replace)(struct cx_store *s, const struct cx_vault_row *row,
+					      int64_t expect_version);
+	enum cx_store_status (*vault_delete)(struct cx_store *s, const char *id);
 };
 
 /* Run fn inside one transaction (write or read), committing when fn returns

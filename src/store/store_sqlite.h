@@ -123,5 +123,6 @@ enum cx_store_status cx_sq_next_date_added(struct sqlite_store *st, int64_t *ret
 void cx_sq_install_scan(struct cx_store *s);
 void cx_sq_install_collections(struct cx_store *s);
 void cx_sq_install_identity(struct cx_store *s);
+void cx_sq_install_vault(struct cx_store *s);
 
 #endif

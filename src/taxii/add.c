@@ -213,7 +213,7 @@ enum MHD_Result cx_taxii_objects_add(struct cx_request *req)
 	opts.collection_id = c.coll.id;
 	opts.writer = &req->who;
 	opts.writer_identity = identity;
-	opts.principal_partners = c.srv->cfg.principal_partners;
+	opts.rules = &c.srv->cfg.records;
 	opts.actor = req->who.name;
 	opts.actor_partner = req->who.partner;
 	opts.action = "taxii.add";

@@ -21,10 +21,15 @@ void cx_config_defaults(struct cx_config *cfg)
 	cfg->max_body = 32u * 1024 * 1024;
 	cx_strlcpy(cfg->db_file, "cx.db", sizeof(cfg->db_file));
 	cfg->busy_retries = 8;
+	cx_strlcpy(cfg->vault_key, "vault.key", sizeof(cfg->vault_key));
 	cx_strlcpy(cfg->log_level, "info", sizeof(cfg->log_level));
 	cx_strlcpy(cfg->taxii_title, "Coalition Exchange", sizeof(cfg->taxii_title));
 	cfg->max_page_size = 1000;
-	cx_strlcpy(cfg->principal_partners, "USA,IRQ", sizeof(cfg->principal_partners));
+	cx_strlcpy(cfg->records.principal_partners, "USA,IRQ",
+		   sizeof(cfg->records.principal_partners));
+	cx_strlcpy(cfg->records.host_nations, "IRQ,KRG", sizeof(cfg->records.host_nations));
+	cx_strlcpy(cfg->records.sa_countries, "IQ", sizeof(cfg->records.sa_countries));
+	cx_strlcpy(cfg->records.sa_agencies, "B,D,P", sizeof(cfg->records.sa_agencies));
 	cfg->status_ttl = 86400;
 }
 
@@ -51,6 +56,8 @@ const char *cx_config_default_text(void)
 	       "[store]\n"
 	       "file = cx.db\n"
 	       "busy_retries = 8\n"
+	       "# The PII vault's key (32 bytes, mode 0600), kept outside the database.\n"
+	       "vault_key = vault.key\n"
 	       "\n"
 	       "[log]\n"
 	       "level = info\n"
@@ -58,6 +65,12 @@ const char *cx_config_default_text(void)
 	       "[records]\n"
 	       "# Partners whose endorsing opinion an assessment needs.\n"
 	       "principal_partners = USA,IRQ\n"
+	       "# Partners whose decision approves a movement request (host nations).\n"
+	       "host_nations = IRQ,KRG\n"
+	       "# Codes a security assistance case id CC-I-DDD may use: countries (CC) and\n"
+	       "# implementing agencies (I: B Army, D Air Force, P Navy).\n"
+	       "sa_countries = IQ\n"
+	       "sa_agencies = B,D,P\n"
 	       "\n"
 	       "[taxii]\n"
 	       "title = Coalition Exchange\n"
@@ -117,6 +130,61 @@ static int set_text(char *dst, size_t n, const char *value, char *err, size_t er
 	if (cx_strlcpy(dst, value, n) < 0) {
 		snprintf(err, errlen, "%s is longer than %zu bytes", name, n - 1);
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A comma list of codes of min..max characters of A-Z, 0-9 and '-', stored
+ * without spaces (every field it fills is 256 bytes). */
+static int code_list(char dst[256], const char *value, size_t min, size_t max, char *err,
+		     size_t errlen, const char *what)
+{
+	char out[256];
+	size_t n = 0, len = 0;
+
+	for (const char *p = value;; p++) {
+		if (*p == ',' || *p == '\0') {
+			if (len < min || len > max) {
+				snprintf(err, errlen,
+					 "%s must be a comma list of codes of %zu to %zu letters, "
+					 "digits or '-', not '%s'",
+					 what, min, max, value);
+				return -EINVAL;
+			}
+			if (!*p)
+				break;
+			len = 0;
+		} else if (*p == ' ') {
+			continue;
+		} else if ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-') {
+			len++;
+		} else {
+			snprintf(err, errlen, "%s: '%c' is not allowed in a code (A-Z, 0-9, '-')",
+				 what, *p);
+			return -EINVAL;
+		}
+		if (n + 1 >= 256) {
+			snprintf(err, errlen, "%s is too long", what);
+			return -EINVAL;
+		}
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	memcpy(dst, out, n + 1);
+	return 0;
+}
+
+int cx_config_list_has(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && n && strncmp(p, code, n) == 0)
+			return 1;
+		p = end ? end + 1 : NULL;
 	}
 	return 0;
 }
@@ -248,6 +316,14 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 			goto too_long;
 		return 0;
 	}
+	if (IS("store", "vault_key")) {
+		if (!*value) {
+			snprintf(err, errlen, "store.vault_key must name the vault key file");
+			return -EINVAL;
+		}
+		return set_text(cfg->vault_key, sizeof(cfg->vault_key), value, err, errlen,
+				"store.vault_key");
+	}
 	if (IS("store", "busy_retries"))
 		return uint_value(value, 0, 1000, &cfg->busy_retries, err, errlen,
 				  "store.busy_retries");
@@ -261,8 +337,17 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 		return 0;
 	}
 	if (IS("records", "principal_partners"))
-		return set_text(cfg->principal_partners, sizeof(cfg->principal_partners), value, err,
-				errlen, "records.principal_partners");
+		return code_list(cfg->records.principal_partners, value, 2, 16, err, errlen,
+				 "records.principal_partners");
+	if (IS("records", "host_nations"))
+		return code_list(cfg->records.host_nations, value, 2, 16, err, errlen,
+				 "records.host_nations");
+	if (IS("records", "sa_countries"))
+		return code_list(cfg->records.sa_countries, value, 2, 2, err, errlen,
+				 "records.sa_countries");
+	if (IS("records", "sa_agencies"))
+		return code_list(cfg->records.sa_agencies, value, 1, 1, err, errlen,
+				 "records.sa_agencies");
 	if (IS("taxii", "title"))
 		return set_text(cfg->taxii_title, sizeof(cfg->taxii_title), value, err, errlen,
 				"taxii.title");

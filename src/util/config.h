@@ -16,6 +16,18 @@ struct cx_api_root {
 	uint64_t max_content_length;
 };
 
+/* [records]: the node's tables for the coalition records' rules, each a
+ * comma list of codes (doc/RECORDS.md). */
+struct cx_record_rules {
+	char principal_partners[256]; /* partners whose endorsement an assessment needs */
+	char host_nations[256];       /* partners that decide movement requests */
+	char sa_countries[256];       /* country codes of security assistance case ids */
+	char sa_agencies[256];        /* implementing-agency codes of case ids */
+};
+
+/* Is code one of the comma list's entries? */
+int cx_config_list_has(const char *list, const char *code);
+
 struct cx_config {
 	/* [node] */
 	char name[64];
@@ -32,6 +44,7 @@ struct cx_config {
 	/* [store] */
 	char db_file[256]; /* relative to the node folder unless absolute */
 	unsigned busy_retries;
+	char vault_key[512]; /* the PII vault's key file; relative to the node folder */
 	/* [log] */
 	char log_level[16];
 	/* [taxii] */
@@ -42,7 +55,7 @@ struct cx_config {
 	unsigned max_page_size;
 	unsigned status_ttl; /* seconds */
 	/* [records] */
-	char principal_partners[256]; /* comma list whose endorsement an assessment needs */
+	struct cx_record_rules records;
 	/* [api_root:NAME] sections */
 	struct cx_api_root roots[CX_MAX_API_ROOTS];
 	unsigned nroots;

@@ -15,7 +15,10 @@ search words in the text of some objects, hidden ones included;
 relationships and sightings linking stored objects; notes naming records;
 coalition records (doc/RECORDS.md, schemas/) — commitments, activities and
 assessments with random owners, markings, statuses along their state
-machines, due dates and planned starts that change between versions.
+machines, due dates and planned starts that change between versions; and
+security assistance cases, protected sites, incident reports, movement
+requests with host-nation decisions and repatriation cases with home-nation
+decisions, made to pass the ingest rules (gen_records.py).
 """
 import datetime
 import json
@@ -35,7 +38,7 @@ GRANT_ROLES = ["reader", "contributor", "approver", "admin", "peer"]
 COLLECTIONS = ["alpha", "bravo", "charlie", "delta", "echo"]
 ROUNDS = 3                     # import rounds after the markings
 
-N_OBJECTS = 480
+N_OBJECTS = 340
 N_REL_MARKINGS = 16
 N_STATEMENTS = 3
 N_EXT_DEFS = 8
@@ -586,6 +589,10 @@ class Scenario:
             base = {"type": "note", "id": self.uid_api("note"), "content": f"Progress {n}",
                     "object_refs": rng.sample(commitments, rng.randint(1, 2))}
             out += self._versions(base, markings, nver(), self._api_homes(), "content")
+        # The security assistance, force protection and repatriation records
+        # (imported here: gen_records builds on this module).
+        from . import gen_records
+        out += gen_records.generate(self, markings)
         return out
 
     def uid_api(self, kind):

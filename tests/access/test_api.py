@@ -37,15 +37,19 @@ CAT_FILTER = "api objects filters"
 CAT_DETAIL = "api objects/{id}"
 CAT_404 = "api 404"
 CAT_DASH = "api dashboard"
-API_TESTS = {"api_objects", "api_filters", "api_detail", "api_dashboard"}
+API_TESTS = {"api_objects", "api_filters", "api_detail", "api_dashboard",
+             "api_dashboard_records"}
 
 STATUSES = ["open", "in-progress", "done", "dropped", "requested", "approved", "scheduled",
             "conducted", "reported", "closed", "cancelled", "draft", "reviewed", "endorsed",
-            "superseded"]
+            "superseded", "submitted", "completed", "loa-offered", "delivering", "identified",
+            "home-nation-requested", "accepted"]
 TYPES = ["indicator", "report", "note", "threat-actor", "malware", "identity", "ipv4-addr",
          "relationship", "sighting", "marking-definition", "extension-definition",
          "cx-commitment", "cx-aat-activity", "cx-assessment", "cx-dialogue",
-         "cx-assessment-framework"]
+         "cx-assessment-framework", "cx-security-assistance-case", "cx-protected-site",
+         "incident", "cx-movement-request", "cx-movement-decision", "cx-repatriation-case",
+         "cx-home-nation-decision"]
 
 
 # --- helpers -------------------------------------------------------------------

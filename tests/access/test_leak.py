@@ -51,7 +51,8 @@ CAT_EXACT = "match[version]=exact"
 CAT_EXPORT = "cx export --as"
 CAT_DATES = "date_added"
 ALL_TESTS = {"collections", "manifest", "objects", "paging", "by_id", "export",
-             "api_objects", "api_filters", "api_detail", "api_dashboard"}
+             "api_objects", "api_filters", "api_detail", "api_dashboard",
+             "api_dashboard_records"}
 
 
 # --- helpers -------------------------------------------------------------------

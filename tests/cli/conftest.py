@@ -226,7 +226,10 @@ RELEASABILITY_EXTENSION = "extension-definition--a7b3c2d1-6e5f-4a8b-9c0d-1e2f3a4
 # The record types' extension-definitions, in the order src/core/meson.build
 # lists their schemas (the order `cx init` stores them in).
 RECORD_TYPES = ("cx-dialogue", "cx-commitment", "cx-aat-activity", "cx-assessment-framework",
-                "cx-observation", "cx-assessment", "cx-transition-milestone")
+                "cx-observation", "cx-assessment", "cx-transition-milestone",
+                "cx-security-assistance-case", "cx-protected-site", "cx-movement-request",
+                "cx-movement-decision", "cx-incident-report", "cx-repatriation-case",
+                "cx-home-nation-decision")
 RECORD_EXTENSIONS = tuple(
     json.loads((REPO / "schemas" / f"{t}.json").read_text())["x_cx_extension_id"]
     for t in RECORD_TYPES)

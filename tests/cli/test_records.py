@@ -50,7 +50,8 @@ def test_every_record_type_is_declared_at_init(node):
     ids = {o["id"]: o for o in objects}
     for t in RECORD_TYPES:
         ext = ids[schema(t)["x_cx_extension_id"]]
-        assert ext["type"] == "extension-definition" and ext["extension_types"] == ["new-sdo"]
+        kind = schema(t).get("x_cx_extension_type", "new-sdo")
+        assert ext["type"] == "extension-definition" and ext["extension_types"] == [kind]
         assert f"/schemas/{t}.json" in ext["schema"]
 
 

@@ -97,11 +97,44 @@ static void test_records_schema_violations_name_property_and_rule(void **state)
 	}
 }
 
+/* A property-extension of ours is checked inside the object it extends,
+ * and only on the type it extends. */
+static void test_records_incident_extension_is_checked_where_it_sits(void **state)
+{
+	struct cx_stix_error err;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:{s:s, s:s, s:s, s:s}}}", "type",
+			      "incident", "spec_version", "2.1", "id",
+			      "incident--0f8e4a1c-2b3d-4e5f-8a9b-0c1d2e3f4a5b", "created",
+			      "2026-11-01T00:00:00.000Z", "modified", "2026-11-01T00:00:00.000Z",
+			      "name", "Exercise", "extensions", CX_INCIDENT_EXTENSION,
+			      "extension_type", "property-extension", "report_stage", "flash",
+			      "occurred", "2026-11-01T00:00:00Z", "kind", "uas");
+
+	(void)state;
+	assert_int_equal(validate(o, &err), 0);
+	assert_ptr_equal(cx_record_type_of(o), cx_record_type_named("cx-incident-report"));
+	json_object_set_new(json_object_get(json_object_get(o, "extensions"), CX_INCIDENT_EXTENSION),
+			    "kind", json_string("rocket"));
+	assert_int_not_equal(validate(o, &err), 0);
+	assert_string_equal(err.property, "extensions." CX_INCIDENT_EXTENSION ".kind");
+	assert_string_equal(err.rule, CX_RULE_VOCAB);
+	json_object_set_new(json_object_get(json_object_get(o, "extensions"), CX_INCIDENT_EXTENSION),
+			    "kind", json_string("uas"));
+	json_object_set_new(o, "type", json_string("malware"));
+	json_object_set_new(o, "id",
+			    json_string("malware--0f8e4a1c-2b3d-4e5f-8a9b-0c1d2e3f4a5b"));
+	json_object_set_new(o, "is_family", json_false());
+	assert_int_not_equal(validate(o, &err), 0);
+	assert_string_equal(err.rule, CX_RULE_EXTENSION);
+	json_decref(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_records_every_type_has_a_parsable_schema_and_extension),
 		cmocka_unit_test(test_records_valid_commitment_passes),
+		cmocka_unit_test(test_records_incident_extension_is_checked_where_it_sits),
 		cmocka_unit_test(test_records_schema_violations_name_property_and_rule),
 	};
 
