@@ -62,7 +62,8 @@ class ApiCtx:
         self.view = view                      # the principal's ApiView
         p = dict(params or [])
         self.label = "".join(f" [{k}]" for k in ("type", "owner", "q", "modified_after",
-                                                 "revoked", "status") if k in p)
+                                                 "modified_before", "marking", "revoked",
+                                                 "status") if k in p)
 
     def text(self, oid=None, extra=""):
         lines = [f"  principal: {self.who.describe()}",
@@ -267,8 +268,9 @@ def test_api_filters(leak, api):
     """The filters, each against every stored object: type, owner, q (a
     search word, a prefix, an OR of two words: never an object the
     principal may not read, though hidden objects carry the word too),
-    modified_after (SCOs, which have no modified, are not compared),
-    revoked, status, and type with modified_after in small pages."""
+    modified_after and modified_before (SCOs, which have no modified, are not
+    compared), marking, revoked, status, and type with modified_after in
+    small pages."""
     lk, model = leak, leak.model
     views, _, _ = api
     rng = random.Random(lk.seed * 11 + 2)
@@ -277,6 +279,8 @@ def test_api_filters(leak, api):
     times = sorted({t for t in (newest_modified(model.newest(i)) for i in model.versions)
                     if t is not None})
     scos = {i for i in model.versions if model.newest(i).key == SCO}
+    marks = sorted({m for i in model.versions
+                    for m in model.newest(i).obj.get("object_marking_refs", ())})
     hidden_hits = collections.Counter()
 
     def work(who):
@@ -317,6 +321,12 @@ def test_api_filters(leak, api):
         run([("modified_after", after)],
             {i for i in view.visible - scos if newest_modified(model.newest(i)) > t},
             ignore=scos)
+        run([("modified_before", after)],
+            {i for i in view.visible - scos if newest_modified(model.newest(i)) < t},
+            ignore=scos)
+        mark = prng.choice(marks)
+        run([("marking", mark)],
+            {i for i in view.visible if mark in newest(i).get("object_marking_refs", ())})
         flag = prng.choice(["true", "false"])
         run([("revoked", flag)],
             {i for i in view.visible if bool(newest(i).get("revoked")) == (flag == "true")})
