@@ -7,11 +7,12 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 PYTHON     ?= /usr/bin/python3
 DEMO_NODE  ?= var/demo
-LISTEN     ?= 127.0.0.1:8400
+LISTEN     ?= 127.0.0.1:8080
 
 DEB_PACKAGES = gcc make meson ninja-build pkg-config \
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev \
-	libcmocka-dev python3 python3-pytest python3-requests sqlite3 openssl clang-format
+	libcmocka-dev python3 python3-pytest python3-requests sqlite3 openssl clang-format \
+	chromium chromium-driver libjs-chart.js python3-selenium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -61,6 +62,10 @@ unit-asan: asan
 # checked for memory errors (the suites fail on any sanitizer report).
 pytest: build asan
 	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/access
+	@# The browser tests run against the optimised build only: they check the
+	@# UI, and the sanitizer build adds nothing there but minutes.
+	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx CX_UI_SHOTS=$(CURDIR)/$(BUILD)/ui-screenshots \
+		$(PYTHON) -m pytest -q tests/ui
 	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		$(PYTHON) -m pytest -q tests/cli tests/taxii tests/api

@@ -31,3 +31,13 @@ bool cx_password_verify(const char *stored, const char *password, size_t len)
 		return false;
 	return crypto_pwhash_str_verify(stored, password, len) == 0;
 }
+
+bool cx_password_acceptable(const char *password, size_t len)
+{
+	if (len < CX_PASSWORD_MIN || len > CX_PASSWORD_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (password[i] == '\0' || password[i] == '\r' || password[i] == '\n')
+			return false;
+	return true;
+}

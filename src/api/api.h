@@ -40,6 +40,8 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 /* Load the partner table into c->partners. */
 int cx_api_load_partners(struct cx_api_ctx *c);
 const char *cx_api_partner_code(const struct cx_api_ctx *c, int64_t rowid);
+/* The rowid of the partner with this code; 0 for none. */
+int64_t cx_api_partner_rowid(const struct cx_api_ctx *c, const char *code);
 
 /* A summary of a row as JSON (doc/API.md, SUMMARY). */
 json_t *cx_api_summary(const struct cx_api_ctx *c, const struct cx_object_row *row);
@@ -77,5 +79,23 @@ enum MHD_Result cx_api_vault_create(struct cx_request *req);
 enum MHD_Result cx_api_vault_read(struct cx_request *req);
 enum MHD_Result cx_api_vault_update(struct cx_request *req);
 enum MHD_Result cx_api_vault_delete(struct cx_request *req);
+/* Partners and markings (markings.c; doc/API.md, "Partners and markings"). */
+enum MHD_Result cx_api_partners_list(struct cx_request *req);
+enum MHD_Result cx_api_markings_preview(struct cx_request *req);
+enum MHD_Result cx_api_markings_create(struct cx_request *req);
+/* Administration (admin*.c; doc/API.md, "Administration"). */
+enum MHD_Result cx_api_admin_users_list(struct cx_request *req);
+enum MHD_Result cx_api_admin_user_create(struct cx_request *req);
+enum MHD_Result cx_api_admin_user_update(struct cx_request *req);
+enum MHD_Result cx_api_admin_partners_list(struct cx_request *req);
+enum MHD_Result cx_api_admin_partner_create(struct cx_request *req);
+enum MHD_Result cx_api_admin_tokens_list(struct cx_request *req);
+enum MHD_Result cx_api_admin_token_create(struct cx_request *req);
+enum MHD_Result cx_api_admin_token_disable(struct cx_request *req);
+enum MHD_Result cx_api_admin_collections_list(struct cx_request *req);
+enum MHD_Result cx_api_admin_collection_create(struct cx_request *req);
+enum MHD_Result cx_api_admin_collection_grant(struct cx_request *req);
+enum MHD_Result cx_api_admin_audit_list(struct cx_request *req);
+enum MHD_Result cx_api_admin_audit_verify(struct cx_request *req);
 
 #endif

@@ -60,7 +60,10 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 		return false;
 	}
 	cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, CX_API_SESSION_COOKIE);
-	if (req->auth == CX_AUTH_NONE && cookie && session_auth(req, c, cookie)) {
+	/* A handler called again after work off the I/O thread (a password
+	 * hash) finds its session principal already set: check it again. */
+	if (cookie && (req->auth == CX_AUTH_NONE || (req->auth == CX_AUTH_OK && !req->who.token)) &&
+	    session_auth(req, c, cookie)) {
 		c->by_session = true;
 	} else {
 		const char *authz = cx_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -117,6 +120,14 @@ int cx_api_load_partners(struct cx_api_ctx *c)
 {
 	c->partners.n = 0;
 	return c->s->partner_list(c->s, add_partner, &c->partners) < 0 ? -1 : 0;
+}
+
+int64_t cx_api_partner_rowid(const struct cx_api_ctx *c, const char *code)
+{
+	for (size_t i = 0; i < c->partners.n; i++)
+		if (strcmp(c->partners.code[i], code) == 0)
+			return c->partners.rowid[i];
+	return 0;
 }
 
 const char *cx_api_partner_code(const struct cx_api_ctx *c, int64_t rowid)

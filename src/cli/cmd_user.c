@@ -5,13 +5,14 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "access/credentials.h"
 #include "access/roles.h"
 #include "cli/cli.h"
 #include "util/str.h"
 #include "util/time.h"
 
-#define MIN_PASSWORD 8
-#define MAX_PASSWORD 256
+#define MIN_PASSWORD CX_PASSWORD_MIN
+#define MAX_PASSWORD CX_PASSWORD_MAX
 
 static const char help[] =
 	"usage: cx user add NAME --partner CODE --role ROLE[,ROLE...] [--clearance U|R|C|S]\n"
@@ -71,7 +72,7 @@ static int read_password(bool from_stdin, char *out, size_t n)
 		}
 		sodium_memzero(again, sizeof(again));
 	}
-	if (len < MIN_PASSWORD || len > MAX_PASSWORD) {
+	if (!cx_password_acceptable(out, len)) {
 		cx_cli_error("a password needs %d to %d characters", MIN_PASSWORD, MAX_PASSWORD);
 		return CX_EXIT_USAGE;
 	}

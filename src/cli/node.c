@@ -95,6 +95,15 @@ int cx_cli_node_load(struct cx_cli *cli)
 			}
 		}
 	}
+	if (cli->cfg.web_root[0] && cli->cfg.web_root[0] != '/') {
+		char abs[4700];
+
+		snprintf(abs, sizeof(abs), "%s/%s", cli->node_dir, cli->cfg.web_root);
+		if (cx_strlcpy(cli->cfg.web_root, abs, sizeof(cli->cfg.web_root)) < 0) {
+			cx_cli_error("the web root %s is too long: move the node", abs);
+			return CX_EXIT_NODE;
+		}
+	}
 	if (cli->cfg.vault_key[0] != '/') {
 		char abs[4700];
 

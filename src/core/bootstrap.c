@@ -10,15 +10,19 @@
 #include "core/records.h"
 #include "util/time.h"
 
-static int ingest_texts(struct cx_store *s, json_t *objects, const char *action, char *err,
-			size_t errlen)
+static const struct cx_partner_actor operator = {"operator", NULL, NULL};
+
+static int ingest_texts(struct cx_store *s, json_t *objects, const char *action,
+			const struct cx_partner_actor *by, char *err, size_t errlen)
 {
 	struct cx_ingest_opts opts = {0};
 	struct cx_ingest_report rep;
 	enum cx_store_status st;
 	int r = 0;
 
-	opts.actor = "operator";
+	opts.actor = by->actor;
+	opts.actor_partner = by->partner;
+	opts.request = by->request;
 	opts.action = action;
 	st = cx_ingest_objects(s, objects, &opts, &rep);
 	if (st < 0) {
@@ -49,13 +53,20 @@ int cx_bootstrap_node(struct cx_store *s, char *err, size_t errlen)
 	json_array_append_new(objects, json_loads(cx_releasability_extension_object, 0, NULL));
 	for (size_t i = 0; i < cx_record_types_count; i++)
 		json_array_append_new(objects, cx_record_extension_definition(&cx_record_types[i]));
-	r = ingest_texts(s, objects, "init", err, errlen);
+	r = ingest_texts(s, objects, "init", &operator, err, errlen);
 	json_decref(objects);
 	return r;
 }
 
 enum cx_store_status cx_partner_create(struct cx_store *s, const struct cx_partner *p,
 				       char *err, size_t errlen)
+{
+	return cx_partner_create_as(s, p, &operator, err, errlen);
+}
+
+enum cx_store_status cx_partner_create_as(struct cx_store *s, const struct cx_partner *p,
+					  const struct cx_partner_actor *by, char *err,
+					  size_t errlen)
 {
 	char now[CX_TIME_STRLEN];
 	json_t *objects;
@@ -83,7 +94,7 @@ enum cx_store_status cx_partner_create(struct cx_store *s, const struct cx_partn
 			    "modified", now, "created_by_ref", p->identity_id, "name", p->name,
 			    "identity_class", "organization", "object_marking_refs",
 			    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487");
-	if (!objects || ingest_texts(s, objects, "partner.add", err, errlen) < 0) {
+	if (!objects || ingest_texts(s, objects, "partner.add", by, err, errlen) < 0) {
 		json_decref(objects);
 		return CX_STORE_HARD_ERROR;
 	}

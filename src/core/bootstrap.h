@@ -16,4 +16,16 @@ int cx_bootstrap_node(struct cx_store *s, char *err, size_t errlen);
 enum cx_store_status cx_partner_create(struct cx_store *s, const struct cx_partner *p,
 				       char *err, size_t errlen);
 
+/* Who adds a partner, for the audit: a user name (or "operator"), its
+ * partner code and the request id (both may be NULL). */
+struct cx_partner_actor {
+	const char *actor, *partner, *request;
+};
+
+/* cx_partner_create, audited as done by `by` (e.g. an admin through the
+ * API). */
+enum cx_store_status cx_partner_create_as(struct cx_store *s, const struct cx_partner *p,
+					  const struct cx_partner_actor *by, char *err,
+					  size_t errlen);
+
 #endif

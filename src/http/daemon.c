@@ -199,6 +199,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		       (long long)(cx_time_mono_us() - req->start_us),
 		       toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	cx_buf_release(&req->body);
+	if (req->work_free)
+		req->work_free(req->work);
 	free(req);
 	*con_cls = NULL;
 }

@@ -60,6 +60,10 @@ struct cx_request {
 	char allow[64]; /* methods of the path, for 405 answers */
 	enum cx_auth_state auth;
 	struct cx_principal who; /* valid when auth is CX_AUTH_OK */
+	/* What a handler had done off the I/O thread between its calls (e.g. a
+	 * password hash); work_free releases it with the request. */
+	void *work;
+	void (*work_free)(void *work);
 };
 
 struct cx_http_opts {

@@ -12,23 +12,29 @@
 #include "access/credentials.h"
 #include "core/audit.h"
 #include "server/server.h"
+#include "server/throttle.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
 
 #define CACHE_SLOTS 512
 #define CACHE_TTL_US (300ll * 1000000)
-#define THROTTLE_SLOTS 4096
-#define THROTTLE_WAYS 8
-#define THROTTLE_FAILURES 5
-#define THROTTLE_FORGET_US (15ll * 60 * 1000000) /* a quiet quarter hour clears */
-#define THROTTLE_MAX_BLOCK_US (15ll * 60 * 1000000)
 #define MAX_CREDENTIALS 512
+
+/* A password a handler has hashed (cx_auth_hash_password), kept with its
+ * request (req->work) between the handler's two calls. */
+struct hash_work {
+	enum cx_auth_state state;
+	size_t len;
+	char password[MAX_CREDENTIALS]; /* wiped once hashed */
+	char hash[crypto_pwhash_STRBYTES];
+};
 
 struct job {
 	struct cx_request *req;
 	char credentials[MAX_CREDENTIALS]; /* "name\0password" for a login; "" for Basic */
 	size_t pwlen;
+	struct hash_work *hash; /* set: hash this password instead of verifying a login */
 	struct job *next;
 };
 
@@ -36,16 +42,6 @@ struct cache_slot {
 	unsigned char key[32]; /* keyed hash of "name\0password" */
 	char name[65];
 	int64_t expires;
-};
-
-/* Failed logins of one user name or one client address. After
- * THROTTLE_FAILURES failures each further one doubles the time during which
- * that name or address is refused without even checking (up to 15 min). */
-struct throttle_slot {
-	char key[72];
-	int failures;
-	int64_t last_failure;
-	int64_t blocked_until;
 };
 
 struct cx_auth {
@@ -58,8 +54,7 @@ struct cx_auth {
 	bool stopping;
 	unsigned char cache_key[crypto_generichash_KEYBYTES];
 	struct cache_slot cache[CACHE_SLOTS];
-	unsigned char throttle_key[crypto_shorthash_KEYBYTES];
-	struct throttle_slot throttle[THROTTLE_SLOTS];
+	struct cx_throttle throttle; /* under lock */
 	char dummy_hash[crypto_pwhash_STRBYTES]; /* verified for unknown users */
 };
 
@@ -110,78 +105,6 @@ static void cache_key(struct cx_auth *a, const char *name, const char *pw, size_
 	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)pw, pwlen);
 	crypto_generichash_final(&st, out, 32);
-}
-
-/* The throttle record of key (lock held): a set of THROTTLE_WAYS slots
- * chosen by a keyed hash, so that nobody can pick which keys share a set.
- * When create and the key has no record, the set's least recently failed
- * record that is not blocking anyone is reused; NULL if all are blocking. */
-static struct throttle_slot *throttle_find(struct cx_auth *a, const char *key, int64_t now,
-					   bool create)
-{
-	unsigned char h[8];
-	struct throttle_slot *set, *victim = NULL;
-	unsigned base;
-
-	crypto_shorthash(h, (const unsigned char *)key, strlen(key), a->throttle_key);
-	base = (unsigned)((h[0] | h[1] << 8 | (unsigned)h[2] << 16) % (THROTTLE_SLOTS / THROTTLE_WAYS)) *
-	       THROTTLE_WAYS;
-	set = &a->throttle[base];
-	for (int i = 0; i < THROTTLE_WAYS; i++)
-		if (strcmp(set[i].key, key) == 0)
-			return &set[i];
-	if (!create)
-		return NULL;
-	for (int i = 0; i < THROTTLE_WAYS; i++) {
-		if (set[i].blocked_until > now)
-			continue;
-		if (!victim || set[i].last_failure < victim->last_failure)
-			victim = &set[i];
-	}
-	if (victim) {
-		memset(victim, 0, sizeof(*victim));
-		cx_strlcpy(victim->key, key, sizeof(victim->key));
-	}
-	return victim;
-}
-
-/* True when key (a user name or "@address") is refused for now (lock held). */
-static bool throttled(struct cx_auth *a, const char *key, int64_t now)
-{
-	struct throttle_slot *t = throttle_find(a, key, now, false);
-
-	return t && t->blocked_until > now;
-}
-
-/* Count a failure of key; true when it starts a block (lock held). */
-static bool note_failure(struct cx_auth *a, const char *key, int64_t now)
-{
-	struct throttle_slot *t = throttle_find(a, key, now, true);
-
-	if (!t)
-		return false; /* every record of its set is blocking: keep them */
-	if (now - t->last_failure > THROTTLE_FORGET_US) {
-		t->failures = 0;
-		t->blocked_until = 0;
-	}
-	t->failures++;
-	t->last_failure = now;
-	if (t->failures >= THROTTLE_FAILURES) {
-		int shift = t->failures - THROTTLE_FAILURES;
-		int64_t block = 1000000ll << (shift < 10 ? shift : 10);
-
-		t->blocked_until = now + (block < THROTTLE_MAX_BLOCK_US ? block : THROTTLE_MAX_BLOCK_US);
-		return true;
-	}
-	return false;
-}
-
-static void note_success(struct cx_auth *a, const char *key, int64_t now)
-{
-	struct throttle_slot *t = throttle_find(a, key, now, false);
-
-	if (t)
-		memset(t, 0, sizeof(*t));
 }
 
 /* "@" and the client's address, the throttle key of where a login came from. */
@@ -274,10 +197,10 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 		memcpy(slot->key, key, sizeof(key));
 		cx_strlcpy(slot->name, buf, sizeof(slot->name));
 		slot->expires = cx_time_mono_us() + CACHE_TTL_US;
-		note_success(a, buf, cx_time_mono_us());
+		cx_throttle_success(&a->throttle, buf, cx_time_mono_us());
 	} else {
-		blocks = note_failure(a, buf, cx_time_mono_us());
-		blocks = note_failure(a, addr, cx_time_mono_us()) || blocks;
+		blocks = cx_throttle_failure(&a->throttle, buf, cx_time_mono_us());
+		blocks = cx_throttle_failure(&a->throttle, addr, cx_time_mono_us()) || blocks;
 	}
 	pthread_mutex_unlock(&a->lock);
 	audit_login(a, req, buf, st == CX_STORE_OK ? u.partner : NULL,
@@ -291,6 +214,16 @@ static enum cx_auth_state verify_basic(struct cx_auth *a, struct cx_request *req
 	if (!ok)
 		return CX_AUTH_FAILED;
 	return user_ok(req, &u);
+}
+
+static void hash_password(struct cx_auth *a, struct hash_work *w)
+{
+	bool ok = !a->stopping &&
+		  crypto_pwhash_str(w->hash, w->password, w->len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+
+	sodium_memzero(w->password, sizeof(w->password));
+	w->state = ok ? CX_AUTH_OK : CX_AUTH_FAILED;
 }
 
 static void *worker(void *arg)
@@ -312,7 +245,11 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		if (!j)
 			break;
-		j->req->auth = a->stopping ? CX_AUTH_FAILED : verify_basic(a, j->req, j);
+		if (j->hash)
+			hash_password(a, j->hash);
+		else
+			j->req->auth = a->stopping ? CX_AUTH_FAILED : verify_basic(a, j->req, j);
+		/* The request (and its hash_work) may be gone once resumed. */
 		MHD_resume_connection(j->req->conn);
 		sodium_memzero(j->credentials, sizeof(j->credentials));
 		free(j);
@@ -339,6 +276,20 @@ static enum cx_auth_state bearer(struct cx_auth *a, struct cx_request *req, cons
 		s->token_touch(s, t.rowid, now);
 	principal_from(&req->who, &u, t.rowid);
 	return CX_AUTH_OK;
+}
+
+/* Suspend j's connection and queue j for a worker. */
+static void enqueue(struct cx_auth *a, struct job *j)
+{
+	MHD_suspend_connection(j->req->conn);
+	pthread_mutex_lock(&a->lock);
+	if (a->tail)
+		a->tail->next = j;
+	else
+		a->head = j;
+	a->tail = j;
+	pthread_cond_signal(&a->wake);
+	pthread_mutex_unlock(&a->lock);
 }
 
 enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
@@ -382,7 +333,7 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
 		}
 	}
 	address_key(req, addr);
-	blocked = !cached && (throttled(a, buf, now) || throttled(a, addr, now));
+	blocked = !cached && (cx_throttle_blocked(&a->throttle, buf, now) || cx_throttle_blocked(&a->throttle, addr, now));
 	pthread_mutex_unlock(&a->lock);
 	sodium_memzero(buf, sizeof(buf));
 	if (cached) {
@@ -405,15 +356,7 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req)
 	}
 	j->req = req;
 	req->auth = CX_AUTH_PENDING;
-	MHD_suspend_connection(req->conn);
-	pthread_mutex_lock(&a->lock);
-	if (a->tail)
-		a->tail->next = j;
-	else
-		a->head = j;
-	a->tail = j;
-	pthread_cond_signal(&a->wake);
-	pthread_mutex_unlock(&a->lock);
+	enqueue(a, j);
 	return CX_AUTH_PENDING;
 }
 
@@ -434,7 +377,7 @@ enum cx_auth_state cx_auth_login(struct cx_auth *a, struct cx_request *req, cons
 	}
 	address_key(req, addr);
 	pthread_mutex_lock(&a->lock);
-	blocked = throttled(a, name, cx_time_mono_us()) || throttled(a, addr, cx_time_mono_us());
+	blocked = cx_throttle_blocked(&a->throttle, name, cx_time_mono_us()) || cx_throttle_blocked(&a->throttle, addr, cx_time_mono_us());
 	pthread_mutex_unlock(&a->lock);
 	if (blocked) {
 		req->auth = CX_AUTH_FAILED;
@@ -450,15 +393,46 @@ enum cx_auth_state cx_auth_login(struct cx_auth *a, struct cx_request *req, cons
 	memcpy(j->credentials + nlen + 1, password, plen + 1);
 	j->pwlen = plen;
 	req->auth = CX_AUTH_PENDING;
-	MHD_suspend_connection(req->conn);
-	pthread_mutex_lock(&a->lock);
-	if (a->tail)
-		a->tail->next = j;
-	else
-		a->head = j;
-	a->tail = j;
-	pthread_cond_signal(&a->wake);
-	pthread_mutex_unlock(&a->lock);
+	enqueue(a, j);
+	return CX_AUTH_PENDING;
+}
+
+static void hash_work_free(void *work)
+{
+	struct hash_work *w = work;
+
+	sodium_memzero(w, sizeof(*w));
+	free(w);
+}
+
+enum cx_auth_state cx_auth_hash_password(struct cx_auth *a, struct cx_request *req,
+					 const char *password, size_t len, const char **ret_hash)
+{
+	struct hash_work *w = req->work;
+	struct job *j;
+
+	if (w && req->work_free == hash_work_free) {
+		if (w->state == CX_AUTH_OK)
+			*ret_hash = w->hash;
+		return w->state;
+	}
+	if (w || len >= MAX_CREDENTIALS)
+		return CX_AUTH_FAILED;
+	w = calloc(1, sizeof(*w));
+	j = calloc(1, sizeof(*j));
+	if (!w || !j) {
+		free(w);
+		free(j);
+		return CX_AUTH_FAILED;
+	}
+	w->state = CX_AUTH_PENDING;
+	w->len = len;
+	memcpy(w->password, password, len);
+	req->work = w;
+	req->work_free = hash_work_free;
+	j->req = req;
+	j->hash = w;
+	enqueue(a, j);
 	return CX_AUTH_PENDING;
 }
 
@@ -471,7 +445,7 @@ struct cx_auth *cx_auth_start(struct cx_server *srv, unsigned workers)
 		return NULL;
 	a->srv = srv;
 	randombytes_buf(a->cache_key, sizeof(a->cache_key));
-	crypto_shorthash_keygen(a->throttle_key);
+	cx_throttle_init(&a->throttle);
 	if (crypto_pwhash_str(a->dummy_hash, dummy, sizeof(dummy) - 1,
 			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)

@@ -27,6 +27,16 @@ enum cx_auth_state cx_auth_request(struct cx_auth *a, struct cx_request *req);
 enum cx_auth_state cx_auth_login(struct cx_auth *a, struct cx_request *req, const char *name,
 				 const char *password);
 
+/* Hash password (len bytes) with Argon2id on a worker thread, for a handler
+ * that stores one (an admin setting a user's password). The first call
+ * returns CX_AUTH_PENDING: the connection is suspended and the handler
+ * returns MHD_YES; it is called again once the hash is made, and this call
+ * then returns CX_AUTH_OK with *ret_hash (crypto_pwhash_str form, owned by
+ * req, valid until it ends) or CX_AUTH_FAILED (out of memory, stopping).
+ * The password is copied and wiped once hashed. */
+enum cx_auth_state cx_auth_hash_password(struct cx_auth *a, struct cx_request *req,
+					 const char *password, size_t len, const char **ret_hash);
+
 /* The WWW-Authenticate challenge to send with a 401. */
 #define CX_AUTH_CHALLENGE "Basic realm=\"cx\", Bearer realm=\"cx\""
 

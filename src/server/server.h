@@ -46,5 +46,11 @@ extern const size_t cx_routes_count;
 /* Handlers. */
 enum MHD_Result cx_handle_healthz(struct cx_request *req);
 enum MHD_Result cx_handle_schema(struct cx_request *req);
+/* The web UI (static.c): index.html at /, files of the web root at
+ * /ui/..., Chart.js at /vendor/chart.js, each with the UI's security
+ * headers. */
+enum MHD_Result cx_handle_ui_index(struct cx_request *req);
+enum MHD_Result cx_handle_ui_file(struct cx_request *req);
+enum MHD_Result cx_handle_vendor_chartjs(struct cx_request *req);
 
 #endif

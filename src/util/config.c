@@ -9,6 +9,16 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* Where the web UI's files are: the source tree's web/ folder unless the
+ * build says otherwise (meson passes the absolute path). */
+#ifndef CX_WEB_ROOT
+#define CX_WEB_ROOT "web"
+#endif
+/* Debian's libjs-chart.js. */
+#ifndef CX_CHARTJS
+#define CX_CHARTJS "/usr/share/javascript/chart.js/chart.min.js"
+#endif
+
 void cx_config_defaults(struct cx_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -19,6 +29,8 @@ void cx_config_defaults(struct cx_config *cfg)
 	cfg->connection_limit = 512;
 	cfg->timeout = 30;
 	cfg->max_body = 32u * 1024 * 1024;
+	cx_strlcpy(cfg->web_root, CX_WEB_ROOT, sizeof(cfg->web_root));
+	cx_strlcpy(cfg->chartjs, CX_CHARTJS, sizeof(cfg->chartjs));
 	cx_strlcpy(cfg->db_file, "cx.db", sizeof(cfg->db_file));
 	cfg->busy_retries = 8;
 	cx_strlcpy(cfg->vault_key, "vault.key", sizeof(cfg->vault_key));
@@ -52,6 +64,10 @@ const char *cx_config_default_text(void)
 	       "# TLS (TAXII requires HTTPS between nodes): PEM files, relative to the node folder\n"
 	       "# tls_cert = tls/cert.pem\n"
 	       "# tls_key = tls/key.pem\n"
+	       "# The web UI's files (default: the web/ folder of the source tree cx was built\n"
+	       "# from) and Debian's Chart.js, served at /vendor/chart.js.\n"
+	       "# web_root = /usr/share/cx/web\n"
+	       "# chartjs = /usr/share/javascript/chart.js/chart.min.js\n"
 	       "\n"
 	       "[store]\n"
 	       "file = cx.db\n"
@@ -192,7 +208,7 @@ int cx_config_list_has(const char *list, const char *code)
 static bool root_name_ok(const char *name)
 {
 	static const char *const reserved[] = {"taxii2", "api", "healthz", "metrics", "static",
-					       "ui"};
+					       "ui", "vendor"};
 	size_t n = strlen(name);
 
 	if (n == 0 || n > 64)
@@ -308,6 +324,12 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 	if (IS("http", "tls_cert"))
 		return set_text(cfg->tls_cert, sizeof(cfg->tls_cert), value, err, errlen,
 				"http.tls_cert");
+	if (IS("http", "web_root"))
+		return set_text(cfg->web_root, sizeof(cfg->web_root), value, err, errlen,
+				"http.web_root");
+	if (IS("http", "chartjs"))
+		return set_text(cfg->chartjs, sizeof(cfg->chartjs), value, err, errlen,
+				"http.chartjs");
 	if (IS("http", "tls_key"))
 		return set_text(cfg->tls_key, sizeof(cfg->tls_key), value, err, errlen,
 				"http.tls_key");

@@ -41,6 +41,8 @@ struct cx_config {
 	uint64_t max_body;         /* bytes accepted in one request body */
 	char tls_cert[256];        /* PEM certificate chain; "" serves plain HTTP */
 	char tls_key[256];         /* PEM private key */
+	char web_root[512];        /* the web UI's files; relative to the node folder */
+	char chartjs[512];         /* Chart.js (UMD build) served at /vendor/chart.js */
 	/* [store] */
 	char db_file[256]; /* relative to the node folder unless absolute */
 	unsigned busy_retries;

@@ -170,10 +170,28 @@ static void test_uuid_valid_rejects_non_hex(void **state)
 	}
 }
 
+/* Values Python's uuid.uuid5 gives (RFC 4122 §4.3, SHA-1). */
+static void test_uuid_v5_matches_rfc4122_name_based_values(void **state)
+{
+	char out[CX_UUID_STRLEN];
+	const char *dns = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+	static const char long_name[] = "a name longer than one SHA-1 block of sixty-four bytes, "
+					"to cross the block boundary";
+
+	(void)state;
+	assert_string_equal(cx_uuid_v5(dns, "python.org", 10, out),
+			    "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+	assert_string_equal(cx_uuid_v5(dns, long_name, strlen(long_name), out),
+			    "813b0096-1a56-5e8a-9abb-0928cdff70cb");
+	assert_string_equal(cx_uuid_v5(dns, "", 0, out), "4ebd0208-8328-5d69-8c44-ec50939c0967");
+	assert_null(cx_uuid_v5("not-a-uuid", "x", 1, out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uuid_v4_form_and_uniqueness),
+		cmocka_unit_test(test_uuid_v5_matches_rfc4122_name_based_values),
 		cmocka_unit_test(test_uuid_valid_versions_1_to_8),
 		cmocka_unit_test(test_uuid_valid_variant_bits),
 		cmocka_unit_test(test_uuid_valid_accepts_either_case),
