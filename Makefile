@@ -10,9 +10,9 @@ DEMO_NODE  ?= var/demo
 LISTEN     ?= 127.0.0.1:8080
 
 DEB_PACKAGES = gcc make meson ninja-build pkg-config \
-	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev \
+	libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libinih-dev libcurl4-gnutls-dev \
 	libcmocka-dev python3 python3-pytest python3-requests sqlite3 openssl clang-format \
-	chromium chromium-driver libjs-chart.js python3-selenium
+	chromium chromium-driver libjs-chart.js python3-selenium python3-nacl
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -50,6 +50,15 @@ run: build
 	@echo "node $(DEMO_NODE) listening on http://$(LISTEN)/ (health: /healthz); Ctrl-C stops it"
 	$(BUILD)/src/cli/cx --node $(DEMO_NODE) serve --listen $(LISTEN)
 
+# Three demo nodes that federate (USA, IRQ, KRG on 127.0.0.1:8080, 8081, 8082),
+# made afresh in var/demo-federation each time; Ctrl-C stops all three.
+FEDERATION_DIR  ?= var/demo-federation
+FEDERATION_PORT ?= 8080
+.PHONY: run-federation
+run-federation: build
+	rm -rf $(FEDERATION_DIR)
+	$(BUILD)/src/cli/cx demo --federation $(FEDERATION_DIR) --base-port $(FEDERATION_PORT)
+
 unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
 
@@ -61,14 +70,14 @@ unit-asan: asan
 # TAXII suites too, so that malformed input and every request path are also
 # checked for memory errors (the suites fail on any sanitizer report).
 pytest: build asan
-	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/access
+	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/access tests/federation
 	@# The browser tests run against the optimised build only: they check the
 	@# UI, and the sanitizer build adds nothing there but minutes.
 	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx CX_UI_SHOTS=$(CURDIR)/$(BUILD)/ui-screenshots \
 		$(PYTHON) -m pytest -q tests/ui
 	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		$(PYTHON) -m pytest -q tests/cli tests/taxii tests/api
+		$(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/federation
 
 check: unit unit-asan pytest
 
@@ -78,6 +87,7 @@ bench: build
 		 DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null)
 	$(BUILD)/bench/bench_import 100000 $(BUILD)/src/cli/cx
 	$(PYTHON) bench/taxii_bench.py --cx $(BUILD)/src/cli/cx --trivial $(BUILD)/bench/trivial_mhd
+	$(PYTHON) bench/sync_bench.py --cx $(BUILD)/src/cli/cx
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')

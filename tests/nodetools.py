@@ -78,3 +78,21 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+PROVENANCE_EXTENSION = "extension-definition--b73d556f-8bd0-4b1d-aca0-62f31a628b73"
+
+
+def without_provenance(obj):
+    """obj as it was before the node signed it: a node stores what its own
+    partner originates with the cx-provenance extension added
+    (doc/ACCESS.md, "Provenance"); tests that compare stored objects with
+    what they sent take it off."""
+    exts = obj.get("extensions") if isinstance(obj, dict) else None
+    if not exts or PROVENANCE_EXTENSION not in exts:
+        return obj
+    out = dict(obj)
+    out["extensions"] = {k: v for k, v in exts.items() if k != PROVENANCE_EXTENSION}
+    if not out["extensions"]:
+        del out["extensions"]
+    return out

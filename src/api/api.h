@@ -97,5 +97,9 @@ enum MHD_Result cx_api_admin_collection_create(struct cx_request *req);
 enum MHD_Result cx_api_admin_collection_grant(struct cx_request *req);
 enum MHD_Result cx_api_admin_audit_list(struct cx_request *req);
 enum MHD_Result cx_api_admin_audit_verify(struct cx_request *req);
+/* The peers' sync state (admin_peers.c; doc/FEDERATION.md): GET
+ * /api/v1/peers as JSON and GET /metrics in Prometheus text format. */
+enum MHD_Result cx_api_peers_list(struct cx_request *req);
+enum MHD_Result cx_api_metrics(struct cx_request *req);
 
 #endif

@@ -8,6 +8,7 @@
 #include "access/policy.h"
 #include "api/api.h"
 #include "core/ingest.h"
+#include "core/provenance.h"
 #include "core/records.h"
 #include "core/workflow.h"
 #include "util/str.h"
@@ -86,6 +87,9 @@ static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ct
 	opts.action = action;
 	opts.audit_detail = audit_detail;
 	opts.request = req->id;
+	opts.sign_key = c->srv->node_key;
+	opts.node_name = c->srv->cfg.name;
+	opts.sign_partner = c->srv->home_partner;
 	st = cx_ingest_objects(c->s, objects, &opts, &rep);
 	json_decref(objects);
 	if (st < 0 && rep.violations) {
@@ -236,6 +240,17 @@ static json_t *minimise(json_t *obj)
 	return json_pack("{s:o}", "minimised", dropped);
 }
 
+/* A new version is a new object to sign: the signature of the version it
+ * starts from would not match it. */
+static void drop_provenance(json_t *obj)
+{
+	json_t *exts = json_object_get(obj, "extensions");
+
+	json_object_del(exts, CX_PROVENANCE_EXTENSION);
+	if (json_is_object(exts) && json_object_size(exts) == 0)
+		json_object_del(obj, "extensions");
+}
+
 static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 {
 	struct cx_api_ctx c;
@@ -270,6 +285,7 @@ static enum MHD_Result new_version(struct cx_request *req, bool revoke)
 				      "a revoked object is final: it takes no new versions");
 	}
 	prev = json_deep_copy(obj);
+	drop_provenance(obj);
 	json_object_foreach_safe (body, tmp, key, v) {
 		if (json_is_null(v))
 			json_object_del(obj, key);

@@ -69,6 +69,16 @@ bool cx_cli_wants_help(int argc, char **argv);
  * code after printing any error. */
 int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_text);
 
+struct cx_node_key;
+/* Load the node's signing key (cfg.signing_key, after cx_cli_node_load)
+ * into *ret_key (wipe it with cx_node_key_wipe), and the rowid of the
+ * node's own partner ([node] partner; 0 when unset, or when s is NULL or
+ * does not know it) into *ret_partner: what struct cx_ingest_opts needs to
+ * sign what the node originates. Returns CX_EXIT_OK, or CX_EXIT_NODE after
+ * printing why (missing, wrong size, open to group or others). */
+int cx_cli_signing_load(struct cx_cli *cli, struct cx_store *s, struct cx_node_key *ret_key,
+			int64_t *ret_partner);
+
 /* Subcommands: argv[0] is the subcommand name. */
 int cx_cmd_init(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv);
@@ -80,6 +90,11 @@ int cx_cmd_user(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_token(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_audit(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_demo(struct cx_cli *cli, int argc, char **argv);
+/* cx demo --federation (cmd_demo_federation.c), called by cx_cmd_demo. */
+int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv);
 int cx_cmd_version(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_peer(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_sync(struct cx_cli *cli, int argc, char **argv);
+int cx_cmd_key(struct cx_cli *cli, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/ingest.h"
+#include "core/node_key.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -103,6 +104,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct cx_ingest_opts iopts = {0};
+	struct cx_node_key key = {0};
 	struct cx_ingest_report rep = {0};
 	struct cx_buf input;
 	struct cx_store *s = NULL;
@@ -183,6 +185,11 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		cx_strlcpy(collection_id, coll.id, sizeof(collection_id));
 		iopts.collection_id = collection_id;
 	}
+	rc = cx_cli_signing_load(cli, s, &key, &iopts.sign_partner);
+	if (rc != CX_EXIT_OK)
+		goto out;
+	iopts.sign_key = &key;
+	iopts.node_name = cli->cfg.name;
 	iopts.actor = "operator";
 	iopts.rules = &cli->cfg.records;
 	iopts.action = "import";
@@ -200,6 +207,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 		print_text(&rep, quiet);
 	rc = rep.rejected ? CX_EXIT_FAILED : CX_EXIT_OK;
 out:
+	cx_node_key_wipe(&key);
 	cx_ingest_report_release(&rep);
 	json_decref(objects);
 	cx_buf_release(&input);

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/bootstrap.h"
+#include "core/node_key.h"
 #include "core/vault.h"
 
 static const char help[] =
@@ -15,10 +16,11 @@ static const char help[] =
 	"\n"
 	"Create a node in DIR (default: the current folder; created if missing):\n"
 	"its configuration DIR/cx.ini, its store DIR/cx.db with the current schema and\n"
-	"the PII vault's key DIR/vault.key (32 random bytes, mode 0600).\n"
+	"the PII vault's key DIR/vault.key (32 random bytes, mode 0600) and the node's\n"
+	"Ed25519 signing key DIR/node.key (mode 0600).\n"
 	"\n"
 	"  --migrate   DIR is an existing node: apply pending schema migrations, and\n"
-	"              create the vault key when the node has none\n"
+	"              create the vault key and the signing key when the node lacks them\n"
 	"\n"
 	"Exit codes: 0 created; 1 DIR is already a node; 2 usage; 3 cannot create.\n";
 
@@ -70,6 +72,21 @@ static int ensure_vault_key(const char *path)
 		printf("created the vault key %s\n", path);
 	else if (r != -EEXIST) {
 		cx_cli_error("cannot create the vault key %s: %s", path, strerror(-r));
+		return CX_EXIT_NODE;
+	}
+	return CX_EXIT_OK;
+}
+
+/* A node made before signing had no key: make one, never over one. */
+static int ensure_signing_key(const char *path)
+{
+	char err[600];
+	int r = cx_node_key_create(path, err, sizeof(err));
+
+	if (r == 0)
+		printf("created the signing key %s\n", path);
+	else if (r != -EEXIST) {
+		cx_cli_error("%s", err);
 		return CX_EXIT_NODE;
 	}
 	return CX_EXIT_OK;
@@ -128,6 +145,8 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 		s->close(s);
 		if ((r = ensure_vault_key(cli->cfg.vault_key)) != CX_EXIT_OK)
 			return r;
+		if ((r = ensure_signing_key(cli->cfg.signing_key)) != CX_EXIT_OK)
+			return r;
 		printf("node %s is at schema version %d\n", cli->node_dir,
 		       cx_store_schema_latest());
 		return CX_EXIT_OK;
@@ -141,7 +160,7 @@ int cx_cmd_init(struct cx_cli *cli, int argc, char **argv)
 
 int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_text)
 {
-	char ini[4200], db[4200], key[4200], err[512];
+	char ini[4200], db[4200], key[4200], sign[4200], err[4400];
 	struct cx_store *s;
 	int r = make_dirs(dir);
 
@@ -153,7 +172,9 @@ int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_tex
 	snprintf(db, sizeof(db), "%s/%s", dir, db_file);
 	/* The name cx.ini's default text gives it. */
 	snprintf(key, sizeof(key), "%s/vault.key", dir);
-	if (access(ini, F_OK) == 0 || access(db, F_OK) == 0 || access(key, F_OK) == 0) {
+	snprintf(sign, sizeof(sign), "%s/node.key", dir);
+	if (access(ini, F_OK) == 0 || access(db, F_OK) == 0 || access(key, F_OK) == 0 ||
+	    access(sign, F_OK) == 0) {
 		cx_cli_error("%s is already a node: use it, or pick an empty folder", dir);
 		return CX_EXIT_FAILED;
 	}
@@ -175,11 +196,19 @@ int cx_cli_create_node(const char *dir, const char *db_file, const char *ini_tex
 		unlink(db);
 		return CX_EXIT_NODE;
 	}
+	r = cx_node_key_create(sign, err, sizeof(err));
+	if (r < 0) {
+		cx_cli_error("%s", err);
+		unlink(db);
+		unlink(key);
+		return CX_EXIT_NODE;
+	}
 	r = write_config(ini, ini_text);
 	if (r < 0) {
 		cx_cli_error("cannot write %s: %s", ini, strerror(-r));
 		unlink(db);
 		unlink(key);
+		unlink(sign);
 		return CX_EXIT_NODE;
 	}
 	return CX_EXIT_OK;

@@ -4,20 +4,67 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/node_key.h"
 #include "server/server.h"
+#include "sync/sync.h"
 #include "util/log.h"
+#include "util/str.h"
 
 static const char help[] =
 	"usage: cx serve [--listen HOST:PORT] [--threads N]\n"
 	"\n"
 	"Run the node's HTTP server until SIGINT or SIGTERM. Endpoints: /healthz.\n"
 	"Settings come from the node's cx.ini ([http] section) and --set overrides.\n"
+	"With [sync] interval > 0 (default 60 seconds) a thread also pulls every peer\n"
+	"every interval, retrying a failing peer with back-off up to [sync] backoff_max\n"
+	"(doc/FEDERATION.md).\n"
 	"\n"
 	"  --listen HOST:PORT   numeric address and port (port 0: any free port)\n"
 	"  --threads N          worker threads\n"
 	"\n"
 	"Exit codes: 0 stopped by a signal; 2 usage; 3 node or store problem;\n"
 	"1 cannot listen.\n";
+
+static void sync_log(void *arg, bool failure, const char *peer, const char *msg)
+{
+	char q[1100], qp[140];
+
+	(void)arg;
+	cx_log(failure ? CX_LOG_WARN : CX_LOG_INFO, NULL, "sync", " peer=%s detail=%s",
+	       cx_log_quote(peer ? peer : "-", qp, sizeof(qp)), cx_log_quote(msg, q, sizeof(q)));
+}
+
+/* Start the sync loop when [sync] interval is set. Returns 0 or -1 after
+ * printing why. */
+static int sync_start(struct cx_cli *cli, const struct cx_server *srv, struct cx_sync_loop **ret)
+{
+	struct cx_sync_loop_config lc;
+	char err[512];
+
+	*ret = NULL;
+	if (!cli->cfg.sync_interval)
+		return 0;
+	memset(&lc, 0, sizeof(lc));
+	cx_strlcpy(lc.db_path, cli->db_path, sizeof(lc.db_path));
+	lc.busy_retries = cli->cfg.busy_retries;
+	lc.interval = cli->cfg.sync_interval;
+	lc.backoff_max = cli->cfg.sync_backoff_max;
+	lc.rules = &cli->cfg.records;
+	cx_strlcpy(lc.own_partner, cli->cfg.partner, sizeof(lc.own_partner));
+	if (srv->node_key) {
+		memcpy(lc.own_pk, srv->node_key->pk, sizeof(lc.own_pk));
+		snprintf(lc.own_key_id, sizeof(lc.own_key_id), "%s", srv->node_key->key_id);
+		lc.have_own_key = true;
+	}
+	lc.log = sync_log;
+	if (cx_sync_loop_start(&lc, ret, err, sizeof(err)) < 0) {
+		cx_cli_error("%s", err);
+		return -1;
+	}
+	cx_log(CX_LOG_INFO, NULL, "sync loop started", " interval=%u backoff_max=%u",
+	       cli->cfg.sync_interval, cli->cfg.sync_backoff_max);
+	return 0;
+}
 
 int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv)
 {
@@ -29,6 +76,7 @@ int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv)
 	};
 	const char *listen = NULL, *threads = NULL;
 	struct cx_server srv;
+	struct cx_sync_loop *loop = NULL;
 	char err[512];
 	sigset_t set;
 	int c, r, sig = 0;
@@ -67,6 +115,12 @@ int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv)
 		cx_cli_error("%s", err);
 		return CX_EXIT_NODE;
 	}
+	/* libcurl's global state, before any thread starts. */
+	if (cli->cfg.sync_interval && cx_sync_global_init() < 0) {
+		cx_cli_error("libcurl failed to initialise");
+		cx_server_stop(&srv);
+		return CX_EXIT_NODE;
+	}
 	/* Block the stop signals before MHD starts its threads, so that only
 	 * this thread receives them, in sigwait(). */
 	sigemptyset(&set);
@@ -77,10 +131,21 @@ int cx_cmd_serve(struct cx_cli *cli, int argc, char **argv)
 	if (cx_server_start(&srv, err, sizeof(err)) < 0) {
 		cx_cli_error("%s: change http.listen in cx.ini or pass --listen", err);
 		cx_server_stop(&srv);
+		if (cli->cfg.sync_interval)
+			cx_sync_global_cleanup();
+		return CX_EXIT_FAILED;
+	}
+	if (sync_start(cli, &srv, &loop) < 0) {
+		cx_server_stop(&srv);
+		cx_sync_global_cleanup();
 		return CX_EXIT_FAILED;
 	}
 	sigwait(&set, &sig);
 	cx_log(CX_LOG_INFO, NULL, "stopping", " signal=%d", sig);
+	/* A page being applied is committed or rolled back whole. */
+	cx_sync_loop_stop(loop);
 	cx_server_stop(&srv);
+	if (cli->cfg.sync_interval)
+		cx_sync_global_cleanup();
 	return CX_EXIT_OK;
 }

@@ -23,6 +23,9 @@ static const struct subcommand subcommands[] = {
 	{"user", cx_cmd_user, "add, list, show, disable users and set passwords"},
 	{"token", cx_cmd_token, "create, list, disable and rotate API tokens"},
 	{"audit", cx_cmd_audit, "show and verify the tamper-evident audit trail"},
+	{"peer", cx_cmd_peer, "add, list, show and remove the peers this node pulls from"},
+	{"sync", cx_cmd_sync, "pull the peers' collections once (federation)"},
+	{"key", cx_cmd_key, "show the node's signing key; verify signed objects"},
 	{"demo", cx_cmd_demo, "create a demo node with the partners, users and Exercise data"},
 	{"version", cx_cmd_version, "print the version of cx and its libraries"},
 };

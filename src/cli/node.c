@@ -113,6 +113,15 @@ int cx_cli_node_load(struct cx_cli *cli)
 			return CX_EXIT_NODE;
 		}
 	}
+	if (cli->cfg.signing_key[0] != '/') {
+		char abs[4700];
+
+		snprintf(abs, sizeof(abs), "%s/%s", cli->node_dir, cli->cfg.signing_key);
+		if (cx_strlcpy(cli->cfg.signing_key, abs, sizeof(cli->cfg.signing_key)) < 0) {
+			cx_cli_error("the signing key path %s is too long: move the node", abs);
+			return CX_EXIT_NODE;
+		}
+	}
 	if (cli->cfg.db_file[0] == '/')
 		snprintf(cli->db_path, sizeof(cli->db_path), "%s", cli->cfg.db_file);
 	else

@@ -10,6 +10,7 @@
 #include "access/policy.h"
 #include "core/audit.h"
 #include "core/ingest_workflow.h"
+#include "core/provenance.h"
 #include "core/records.h"
 #include "stix/jcs.h"
 #include "stix/validate.h"
@@ -20,6 +21,7 @@
 struct prepared {
 	size_t index;
 	const json_t *obj;
+	json_t *signed_obj; /* owned: obj when the node signed it; else NULL */
 	struct cx_object_row row;
 	char *canon;
 	char *search;
@@ -339,9 +341,19 @@ static int check_releasability(const json_t *obj, struct cx_stix_error *err)
 /* The project's record types are checked against their schemas. */
 static const struct cx_stix_validate_opts record_rules = {cx_records_check, NULL};
 
-/* Validate, label and canonicalise one object; on success fill p. */
-static int prepare(const json_t *obj, size_t index, size_t max_bytes,
-		   const struct cx_label_resolver *lr, struct prepared *p, struct cx_stix_error *err)
+/* Should this node sign obj, owned by owner, before storing it? */
+static bool wants_signature(const json_t *obj, int64_t owner, const struct cx_ingest_opts *opts)
+{
+	return opts->sign_key && opts->sign_partner && owner == opts->sign_partner &&
+	       strcmp(json_string_value(json_object_get(obj, "type")), "marking-definition") != 0 &&
+	       !cx_provenance_present(obj);
+}
+
+/* Validate, label, sign when the node originates it, and canonicalise one
+ * object; on success fill p. */
+static int prepare(const json_t *obj, size_t index, const struct cx_ingest_opts *opts,
+		   size_t max_bytes, const struct cx_label_resolver *lr, struct prepared *p,
+		   struct cx_stix_error *err)
 {
 	struct cx_labels labels;
 	struct cx_buf canon;
@@ -356,8 +368,23 @@ static int prepare(const json_t *obj, size_t index, size_t max_bytes,
 		return -EINVAL;
 	if (cx_labels_compute(obj, lr, &labels, err) < 0)
 		return -EINVAL;
+	if (wants_signature(obj, labels.owner, opts)) {
+		json_t *copy = json_deep_copy(obj);
+
+		if (!copy || cx_provenance_sign(copy, opts->sign_key, opts->node_name) < 0) {
+			json_decref(copy);
+			return cx_stix_error_set(err, "", CX_RULE_JSON,
+						 "object cannot be signed (out of memory)");
+		}
+		p->signed_obj = copy;
+		obj = copy;
+	}
 	cx_buf_init(&canon, max_bytes);
 	r = cx_jcs_append(&canon, obj);
+	if (r < 0) {
+		json_decref(p->signed_obj);
+		p->signed_obj = NULL;
+	}
 	if (r == -E2BIG) {
 		cx_buf_release(&canon);
 		return cx_stix_error_set(err, "", CX_RULE_SIZE,
@@ -590,6 +617,8 @@ static enum cx_store_status store_all(struct cx_store *s, void *arg)
 	ctx->report->stored = stored;
 	ctx->report->duplicate = duplicate;
 	ctx->conflicts = conflicts;
+	if (ctx->opts->in_transaction)
+		return ctx->opts->in_transaction(s, ctx->opts->in_transaction_arg);
 	return CX_STORE_OK;
 }
 
@@ -630,7 +659,7 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 		const char *id = json_string_value(json_object_get(obj, "id"));
 
 		cx_stix_error_clear(&item->err);
-		if (prepare(obj, i, max_bytes, &lr, &items[k], &item->err) < 0) {
+		if (prepare(obj, i, opts, max_bytes, &lr, &items[k], &item->err) < 0) {
 			item->status = CX_INGEST_REJECTED;
 			if (id && !item->err.id[0])
 				cx_stix_error_set_id(&item->err, id);
@@ -646,7 +675,7 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 		if (opts->progress && (i + 1) % 1000 == 0)
 			opts->progress(opts->progress_arg, "validating", i + 1, n);
 	}
-	if (k > 0 || opts->actor) {
+	if (k > 0 || opts->actor || opts->in_transaction) {
 		ctx.items = items;
 		ctx.n = k;
 		ctx.opts = opts;
@@ -680,6 +709,7 @@ enum cx_store_status cx_ingest_objects(struct cx_store *s, const json_t *objects
 		free(items[i].canon);
 		free(items[i].search);
 		free(items[i].refs);
+		json_decref(items[i].signed_obj);
 	}
 	free(items);
 	json_decref(rctx.input_markings);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "access/principal.h"
+#include "core/node_key.h"
 #include "stix/error.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -49,9 +50,29 @@ struct cx_ingest_opts {
 	 * audit_detail's members (may be NULL) are added to its detail. */
 	const char *actor, *actor_partner, *action, *request;
 	const json_t *audit_detail;
+	/* Origin signatures (doc/FEDERATION.md, "Provenance"): on a local
+	 * write path, the node's key (borrowed; NULL: sign nothing), its name
+	 * and its own partner's rowid (0: sign nothing). Every object owned by
+	 * that partner that carries no provenance extension yet is stored
+	 * signed; marking definitions never are, and an object that arrives
+	 * with the extension is stored as it is. */
+	const struct cx_node_key *sign_key;
+	const char *node_name;
+	int64_t sign_partner;
 	/* Called now and then with objects processed so far; may be NULL. */
 	void (*progress)(void *arg, const char *phase, size_t done, size_t total);
 	void *progress_arg;
+	/* Called once at the end of the storing transaction, after the
+	 * objects and the audit entry are written and before the commit, with
+	 * in_transaction_arg; may be NULL. It may write more in the same
+	 * transaction (e.g. the sync's cursor and its own audit entries), and
+	 * it may read the report's items and its stored and duplicate counts,
+	 * final by then. A negative status rolls everything back (a soft one
+	 * retries the whole transaction, hook included: it must be safe to run
+	 * again). With it set, the transaction runs even when no object is
+	 * valid. */
+	enum cx_store_status (*in_transaction)(struct cx_store *s, void *arg);
+	void *in_transaction_arg;
 };
 
 /* Parse text as a STIX bundle ({"type":"bundle",...}) or a TAXII envelope

@@ -47,6 +47,7 @@ const struct cx_record_type *cx_record_type_of(const json_t *obj)
 	if (strncmp(type, "cx-", 3) == 0 && (t = cx_record_type_named(type)) &&
 	    cx_record_is_new_sdo(t))
 		return t;
+	/* An extension of any type (cx-provenance, "*") makes no record. */
 	json_object_foreach ((json_t *)exts, key, v) {
 		t = cx_record_type_declared_by(key);
 		if (t && !cx_record_is_new_sdo(t) && strcmp(t->type, type) == 0)
@@ -240,7 +241,7 @@ int cx_records_check(void *arg, const char *extension_id, const json_t *obj,
 	(void)arg;
 	if (!t)
 		return 0; /* another party's extension: STIX rules only */
-	if (!type || strcmp(type, t->type) != 0)
+	if (!type || (strcmp(t->type, "*") != 0 && strcmp(type, t->type) != 0))
 		return cx_stix_error_set(err, "extensions", CX_RULE_EXTENSION,
 					 "%s %s the type %s, not %s", extension_id,
 					 cx_record_is_new_sdo(t) ? "declares" : "extends", t->type,

@@ -16,7 +16,7 @@
 
 struct cx_record_type {
 	const char *name;           /* "cx-commitment": its schema is /schemas/NAME.json */
-	const char *type;           /* the STIX type it declares or extends */
+	const char *type;           /* the STIX type it declares or extends; "*": any */
 	const char *extension_id;   /* the extension-definition that declares it */
 	const char *extension_type; /* "new-sdo", or "property-extension" of `type` */
 	const char *title;
@@ -30,7 +30,8 @@ extern const size_t cx_record_types_count;
 const struct cx_record_type *cx_record_type_named(const char *name);
 const struct cx_record_type *cx_record_type_declared_by(const char *extension_id);
 /* The record type of an object: its new-SDO type, or the property-extension
- * of ours it carries; NULL when it is neither. */
+ * of ours for its type it carries (not one of any type, such as
+ * cx-provenance: that makes no record); NULL when it is neither. */
 const struct cx_record_type *cx_record_type_of(const json_t *obj);
 /* True when the object is a new-SDO record type. */
 bool cx_record_is_new_sdo(const struct cx_record_type *t);

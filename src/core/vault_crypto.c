@@ -4,12 +4,11 @@
 #include "core/vault.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "util/secret_file.h"
 
 #define DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 /* The binding around a record adds less than this. */
@@ -22,24 +21,13 @@ struct cx_vault_key {
 int cx_vault_key_create(const char *path)
 {
 	unsigned char raw[CX_VAULT_KEY_BYTES];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	int e = 0;
+	char err[512];
+	int r;
 
-	if (fd < 0)
-		return -errno;
 	randombytes_buf(raw, sizeof(raw));
-	/* The mode given to open() passes through the umask; set it exactly. */
-	if (fchmod(fd, 0600) != 0 || write(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw) ||
-	    fsync(fd) != 0)
-		e = errno ? errno : EIO;
+	r = cx_secret_file_create(path, raw, sizeof(raw), "vault key", err, sizeof(err));
 	sodium_memzero(raw, sizeof(raw));
-	if (close(fd) != 0 && !e)
-		e = errno;
-	if (e) {
-		unlink(path);
-		return -e;
-	}
-	return 0;
+	return r;
 }
 
 static struct cx_vault_key *key_new(void)
@@ -75,85 +63,19 @@ void cx_vault_key_free(struct cx_vault_key *k)
 	free(k);
 }
 
-/* Read exactly n bytes, and check that nothing follows. */
-static int read_exactly(int fd, unsigned char *out, size_t n)
-{
-	size_t got = 0;
-	unsigned char extra;
-
-	while (got < n) {
-		ssize_t r = read(fd, out + got, n - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EMSGSIZE;
-		got += (size_t)r;
-	}
-	return read(fd, &extra, 1) == 0 ? 0 : -EMSGSIZE;
-}
-
-/* The key file's state as a sentence; 0 when it is usable. */
-static int check_file(int fd, const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0) {
-		snprintf(err, errlen, "cannot read the vault key %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "the vault key %s is not a regular file", path);
-		return -EINVAL;
-	}
-	if (st.st_mode & 077) {
-		snprintf(err, errlen,
-			 "the vault key %s is open to group or others (mode %04o): run 'chmod 600 "
-			 "%s'",
-			 path, (unsigned)(st.st_mode & 07777), path);
-		return -EACCES;
-	}
-	if (st.st_size != CX_VAULT_KEY_BYTES) {
-		snprintf(err, errlen,
-			 "the vault key %s holds %lld bytes, not %d: restore the node's own key file",
-			 path, (long long)st.st_size, CX_VAULT_KEY_BYTES);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int cx_vault_key_load(const char *path, struct cx_vault_key **ret, char *err, size_t errlen)
 {
-	struct cx_vault_key *k;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), r;
+	struct cx_vault_key *k = key_new();
+	int r;
 
-	if (fd < 0) {
-		r = -errno;
-		if (r == -ENOENT)
-			snprintf(err, errlen,
-				 "the vault key %s is missing: restore it, or for a node that never "
-				 "had one run 'cx init --migrate' (store.vault_key in cx.ini names it)",
-				 path);
-		else
-			snprintf(err, errlen, "cannot open the vault key %s: %s", path, strerror(-r));
-		return r;
-	}
-	if ((r = check_file(fd, path, err, errlen)) < 0) {
-		close(fd);
-		return r;
-	}
-	k = key_new();
 	if (!k) {
-		close(fd);
 		snprintf(err, errlen, "out of memory for the vault key");
 		return -ENOMEM;
 	}
-	r = read_exactly(fd, k->bytes, CX_VAULT_KEY_BYTES);
-	close(fd);
+	r = cx_secret_file_read(path, k->bytes, CX_VAULT_KEY_BYTES, "vault key", "store.vault_key",
+				err, errlen);
 	if (r < 0) {
 		cx_vault_key_free(k);
-		snprintf(err, errlen, "cannot read the vault key %s: %s", path,
-			 r == -EMSGSIZE ? "it changed size while read" : strerror(-r));
 		return r;
 	}
 	sodium_mprotect_readonly(k->bytes);

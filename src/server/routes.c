@@ -14,6 +14,7 @@
 const struct cx_route cx_routes[] = {
 	{"GET", "/healthz", cx_handle_healthz, NO_BODY, NULL},
 	{"GET", "/schemas/{file}", cx_handle_schema, NO_BODY, NULL},
+	{"GET", "/metrics", cx_api_metrics, NO_BODY, NULL}, /* admins only */
 
 	/* The web UI (doc/UI.md): static files, before TAXII's /{root}/ */
 	{"GET", "/", cx_handle_ui_index, NO_BODY, NULL},
@@ -55,6 +56,7 @@ const struct cx_route cx_routes[] = {
 	{"POST", "/api/v1/admin/collections", cx_api_admin_collection_create, SMALL_BODY, NULL},
 	{"POST", "/api/v1/admin/collections/{id}/grants", cx_api_admin_collection_grant,
 	 SMALL_BODY, NULL},
+	{"GET", "/api/v1/peers", cx_api_peers_list, NO_BODY, NULL},
 	{"GET", "/api/v1/admin/audit", cx_api_admin_audit_list, NO_BODY, NULL},
 	{"POST", "/api/v1/admin/audit/verify", cx_api_admin_audit_verify, SMALL_BODY, NULL},
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/node_key.h"
 #include "core/vault.h"
 #include "server/auth.h"
 #include "util/buf.h"
@@ -19,6 +20,36 @@ static void close_store(void *p)
 
 	if (s)
 		s->close(s);
+}
+
+static void free_node_key(struct cx_server *srv)
+{
+	if (srv->node_key) {
+		sodium_mprotect_readwrite(srv->node_key);
+		cx_node_key_wipe(srv->node_key);
+		sodium_free(srv->node_key);
+	}
+	srv->node_key = NULL;
+}
+
+/* The signing key in guarded memory, read-only once loaded. */
+static int load_node_key(struct cx_server *srv, const char *path, char *err, size_t errlen)
+{
+	int r;
+
+	srv->node_key = sodium_malloc(sizeof(*srv->node_key));
+	if (!srv->node_key) {
+		snprintf(err, errlen, "out of memory for the signing key");
+		return -ENOMEM;
+	}
+	r = cx_node_key_load(path, srv->node_key, err, errlen);
+	if (r < 0) {
+		sodium_free(srv->node_key);
+		srv->node_key = NULL;
+		return r;
+	}
+	sodium_mprotect_readonly(srv->node_key);
+	return 0;
 }
 
 int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const char *db_path,
@@ -63,11 +94,16 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 	r = cx_vault_key_load(cfg->vault_key, &srv->vault_key, err, errlen);
 	if (r < 0)
 		return r;
-	if (pthread_key_create(&srv->store_key, close_store) != 0) {
+	r = load_node_key(srv, cfg->signing_key, err, errlen);
+	if (r == 0 && pthread_key_create(&srv->store_key, close_store) != 0) {
+		snprintf(err, errlen, "cannot create thread key");
+		r = -ENOMEM;
+	}
+	if (r < 0) {
+		free_node_key(srv);
 		cx_vault_key_free(srv->vault_key);
 		srv->vault_key = NULL;
-		snprintf(err, errlen, "cannot create thread key");
-		return -ENOMEM;
+		return r;
 	}
 	srv->started_us = cx_time_now_us();
 	return 0;
@@ -150,6 +186,7 @@ void cx_server_stop(struct cx_server *srv)
 	pthread_key_delete(srv->store_key);
 	cx_vault_key_free(srv->vault_key);
 	srv->vault_key = NULL;
+	free_node_key(srv);
 }
 
 struct cx_store *cx_server_store(struct cx_server *srv)

@@ -12,6 +12,7 @@
 
 struct cx_auth;
 struct cx_vault_key;
+struct cx_node_key;
 
 struct cx_server {
 	struct cx_config cfg;
@@ -23,11 +24,13 @@ struct cx_server {
 	char *tls_cert, *tls_key;   /* PEM texts when serving HTTPS */
 	int64_t home_partner;       /* rowid of [node] partner; 0 when unset */
 	struct cx_vault_key *vault_key; /* the PII vault's key, loaded at init */
+	struct cx_node_key *node_key;   /* the node's signing key (guarded memory), loaded at init */
 	int64_t started_us;
 };
 
 /* Check the store (schema version), load the vault key (cfg->vault_key, an
- * absolute path) and prepare; does not listen yet. Returns 0 or -errno
+ * absolute path) and the signing key (cfg->signing_key, absolute) and
+ * prepare; does not listen yet. Returns 0 or -errno
  * with a reason in err. */
 int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const char *db_path,
 		   char *err, size_t errlen);

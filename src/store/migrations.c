@@ -180,6 +180,37 @@ const struct cx_migration cx_migrations[] = {
 	 "  box BLOB NOT NULL\n"
 	 ");\n"
 	 "CREATE INDEX vault_case ON vault (case_id, rowid);\n"
+	 /* Federation (doc/FEDERATION.md): the nodes this node pulls from, with
+	  * the credentials it uses there (kept as given: protect the node
+	  * folder), and per remote collection the cursor (the last
+	  * X-TAXII-Date-Added-Last applied) and the state of the last round. */
+	 "CREATE TABLE peers (\n"
+	 "  rowid INTEGER PRIMARY KEY,\n"
+	 "  name TEXT NOT NULL UNIQUE,\n"
+	 "  url TEXT NOT NULL,\n"
+	 "  partner TEXT NOT NULL,\n"
+	 "  user_name TEXT NOT NULL,\n"
+	 "  secret TEXT NOT NULL,\n"
+	 "  secret_kind TEXT NOT NULL CHECK (secret_kind IN ('password', 'token')),\n"
+	 "  public_key TEXT NOT NULL,\n"
+	 "  key_id TEXT NOT NULL,\n"
+	 "  into_collection TEXT NOT NULL DEFAULT '',\n"
+	 "  created INTEGER NOT NULL\n"
+	 ");\n"
+	 "CREATE TABLE peer_collections (\n"
+	 "  rowid INTEGER PRIMARY KEY,\n"
+	 "  peer INTEGER NOT NULL REFERENCES peers (rowid) ON DELETE CASCADE,\n"
+	 "  collection TEXT NOT NULL,\n"
+	 "  cursor TEXT NOT NULL DEFAULT '',\n"
+	 "  last_attempt INTEGER NOT NULL DEFAULT 0,\n"
+	 "  last_success INTEGER NOT NULL DEFAULT 0,\n"
+	 "  last_error TEXT NOT NULL DEFAULT '',\n"
+	 "  received INTEGER NOT NULL DEFAULT 0,\n"
+	 "  stored INTEGER NOT NULL DEFAULT 0,\n"
+	 "  duplicate INTEGER NOT NULL DEFAULT 0,\n"
+	 "  rejected INTEGER NOT NULL DEFAULT 0,\n"
+	 "  UNIQUE (peer, collection)\n"
+	 ");\n"
 	 /* The key that signs TAXII `next` tokens (SQLite's CSPRNG). */
 	 "INSERT INTO node_meta VALUES ('token_key', lower(hex(randomblob(32))));\n"},
 };

@@ -181,6 +181,34 @@ struct cx_vault_row {
 /* Called per vault row; return 0 to go on, non-zero to stop. */
 typedef int (*cx_vault_cb)(void *arg, const struct cx_vault_row *row);
 
+/* A peer: another node this node pulls from (doc/FEDERATION.md). The
+ * secret is the password or token this node uses there, kept as given. */
+struct cx_peer {
+	int64_t rowid; /* out only */
+	char name[65];
+	char url[1024];       /* the peer's TAXII API root URL, ending in '/' */
+	char partner[17];     /* the partner that runs the peer */
+	char user[65];        /* the peer-role user this node is there */
+	char secret[1024];
+	bool secret_is_token; /* Bearer token; else a Basic password */
+	char public_key[64];  /* Ed25519 public key, base64 */
+	char key_id[128];
+	char into[64];        /* local collection id pulled objects join; "" none */
+	int64_t created;
+};
+
+/* One remote collection of a peer and its sync state. */
+struct cx_peer_collection {
+	int64_t rowid; /* out only */
+	int64_t peer;
+	char collection[64];  /* the remote collection id */
+	char cursor[40];      /* last X-TAXII-Date-Added-Last applied; "" none */
+	int64_t last_attempt; /* µs; 0 never */
+	int64_t last_success; /* µs; 0 never */
+	char last_error[512]; /* "" when the last round succeeded */
+	int64_t received, stored, duplicate, rejected; /* totals over all rounds */
+};
+
 struct cx_store {
 	void *cls; /* the backend's own state */
 	unsigned busy_retries;
@@ -342,6 +370,36 @@ struct cx_store {
 	enum cx_store_status (*vault_replace)(struct cx_store *s, const struct cx_vault_row *row,
 					      int64_t expect_version);
 	enum cx_store_status (*vault_delete)(struct cx_store *s, const char *id);
+
+	/* Federation peers (store_sqlite_peers.c). add: CX_STORE_NO_RESULT when
+	 * the name is taken; *ret_rowid (may be NULL) is the new row. remove
+	 * drops its collections and their state; CX_STORE_NO_RESULT when there
+	 * is no such peer. */
+	enum cx_store_status (*peer_add)(struct cx_store *s, const struct cx_peer *p,
+					 int64_t *ret_rowid);
+	enum cx_store_status (*peer_get)(struct cx_store *s, const char *name,
+					 struct cx_peer *ret);
+	enum cx_store_status (*peer_list)(struct cx_store *s,
+					  int (*cb)(void *arg, const struct cx_peer *p), void *arg);
+	enum cx_store_status (*peer_remove)(struct cx_store *s, const char *name);
+	/* A remote collection to pull: CX_STORE_NO_RESULT when already listed. */
+	enum cx_store_status (*peer_collection_add)(struct cx_store *s, int64_t peer,
+						    const char *collection);
+	/* The peer's collections in the order they were added. */
+	enum cx_store_status (*peer_collections)(struct cx_store *s, int64_t peer,
+						 int (*cb)(void *arg,
+							   const struct cx_peer_collection *c),
+						 void *arg);
+	/* Record a successful page or round (inside the write transaction that
+	 * applied it): the new cursor (NULL: unchanged), the time, the counts
+	 * to add; clears last_error. */
+	enum cx_store_status (*peer_collection_advance)(struct cx_store *s, int64_t rowid,
+							const char *cursor, int64_t now,
+							int64_t received, int64_t stored,
+							int64_t duplicate, int64_t rejected);
+	/* Record a failed round: the time and the reason; the cursor stays. */
+	enum cx_store_status (*peer_collection_fail)(struct cx_store *s, int64_t rowid,
+						     int64_t now, const char *error);
 };
 
 /* Run fn inside one transaction (write or read), committing when fn returns

@@ -501,6 +501,7 @@ struct cx_store *cx_store_sqlite_open(const char *path, enum cx_store_open_mode 
 	cx_sq_install_collections(&st->api);
 	cx_sq_install_identity(&st->api);
 	cx_sq_install_vault(&st->api);
+	cx_sq_install_peers(&st->api);
 
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,

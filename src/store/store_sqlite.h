@@ -124,5 +124,6 @@ void cx_sq_install_scan(struct cx_store *s);
 void cx_sq_install_collections(struct cx_store *s);
 void cx_sq_install_identity(struct cx_store *s);
 void cx_sq_install_vault(struct cx_store *s);
+void cx_sq_install_peers(struct cx_store *s);
 
 #endif

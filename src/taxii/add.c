@@ -218,6 +218,9 @@ enum MHD_Result cx_taxii_objects_add(struct cx_request *req)
 	opts.actor_partner = req->who.partner;
 	opts.action = "taxii.add";
 	opts.request = req->id;
+	opts.sign_key = c.srv->node_key;
+	opts.node_name = c.srv->cfg.name;
+	opts.sign_partner = c.srv->home_partner;
 	st = cx_ingest_objects(c.s, objects, &opts, &rep);
 	if (st < 0 && rep.violations) {
 		r = refuse_writes(req, &rep);

@@ -23,6 +23,7 @@ void cx_config_defaults(struct cx_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cx_strlcpy(cfg->name, "cx-node", sizeof(cfg->name));
+	cx_strlcpy(cfg->signing_key, "node.key", sizeof(cfg->signing_key));
 	cx_strlcpy(cfg->listen_host, "127.0.0.1", sizeof(cfg->listen_host));
 	cfg->listen_port = 8400;
 	cfg->threads = 4;
@@ -43,6 +44,8 @@ void cx_config_defaults(struct cx_config *cfg)
 	cx_strlcpy(cfg->records.sa_countries, "IQ", sizeof(cfg->records.sa_countries));
 	cx_strlcpy(cfg->records.sa_agencies, "B,D,P", sizeof(cfg->records.sa_agencies));
 	cfg->status_ttl = 86400;
+	cfg->sync_interval = 60;
+	cfg->sync_backoff_max = 900;
 }
 
 const char *cx_config_default_text(void)
@@ -54,6 +57,8 @@ const char *cx_config_default_text(void)
 	       "name = cx-node\n"
 	       "# The partner that runs this node (a code added with 'cx partner add').\n"
 	       "# partner = USA\n"
+	       "# The node's Ed25519 key (mode 0600), which signs the objects it originates.\n"
+	       "signing_key = node.key\n"
 	       "\n"
 	       "[http]\n"
 	       "listen = 127.0.0.1:8400\n"
@@ -95,6 +100,12 @@ const char *cx_config_default_text(void)
 	       "default_root = coalition\n"
 	       "max_page_size = 1000\n"
 	       "status_ttl = 86400\n"
+	       "\n"
+	       "[sync]\n"
+	       "# cx serve pulls every peer every interval seconds (0: never; run cx sync);\n"
+	       "# a peer that fails is retried after interval, 2x, 4x ... up to backoff_max.\n"
+	       "interval = 60\n"
+	       "backoff_max = 900\n"
 	       "\n"
 	       "# One section per API root (sharing community), served at /NAME/.\n"
 	       "[api_root:coalition]\n"
@@ -302,6 +313,14 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 	if (IS("node", "partner"))
 		return set_text(cfg->partner, sizeof(cfg->partner), value, err, errlen,
 				"node.partner");
+	if (IS("node", "signing_key")) {
+		if (!*value) {
+			snprintf(err, errlen, "node.signing_key must name the signing key file");
+			return -EINVAL;
+		}
+		return set_text(cfg->signing_key, sizeof(cfg->signing_key), value, err, errlen,
+				"node.signing_key");
+	}
 	if (IS("http", "listen"))
 		return set_listen(cfg, value, err, errlen);
 	if (IS("http", "threads"))
@@ -388,6 +407,12 @@ int cx_config_set(struct cx_config *cfg, const char *section, const char *key,
 	if (IS("taxii", "status_ttl"))
 		return uint_value(value, 1, 365 * 86400, &cfg->status_ttl, err, errlen,
 				  "taxii.status_ttl");
+	if (IS("sync", "interval"))
+		return uint_value(value, 0, 86400, &cfg->sync_interval, err, errlen,
+				  "sync.interval");
+	if (IS("sync", "backoff_max"))
+		return uint_value(value, 1, 7 * 86400, &cfg->sync_backoff_max, err, errlen,
+				  "sync.backoff_max");
 	if (strncmp(section, "api_root:", 9) == 0)
 		return set_root(cfg, section + 9, key, value, err, errlen);
 #undef IS

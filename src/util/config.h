@@ -32,6 +32,7 @@ struct cx_config {
 	/* [node] */
 	char name[64];
 	char partner[17]; /* code of the partner that runs this node; "" unset */
+	char signing_key[512]; /* the node's Ed25519 key file; relative to the node folder */
 	/* [http] */
 	char listen_host[64];
 	uint16_t listen_port;
@@ -58,6 +59,9 @@ struct cx_config {
 	unsigned status_ttl; /* seconds */
 	/* [records] */
 	struct cx_record_rules records;
+	/* [sync]: the sync loop of `cx serve` (doc/FEDERATION.md) */
+	unsigned sync_interval;    /* seconds between rounds; 0: no loop */
+	unsigned sync_backoff_max; /* seconds: the longest wait after failures */
 	/* [api_root:NAME] sections */
 	struct cx_api_root roots[CX_MAX_API_ROOTS];
 	unsigned nroots;

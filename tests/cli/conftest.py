@@ -229,7 +229,10 @@ RECORD_TYPES = ("cx-dialogue", "cx-commitment", "cx-aat-activity", "cx-assessmen
                 "cx-observation", "cx-assessment", "cx-transition-milestone",
                 "cx-security-assistance-case", "cx-protected-site", "cx-movement-request",
                 "cx-movement-decision", "cx-incident-report", "cx-repatriation-case",
-                "cx-home-nation-decision")
+                "cx-home-nation-decision",
+                # Not a record type: the property-extension of any type that
+                # carries origin signatures (doc/ACCESS.md, "Provenance").
+                "cx-provenance")
 RECORD_EXTENSIONS = tuple(
     json.loads((REPO / "schemas" / f"{t}.json").read_text())["x_cx_extension_id"]
     for t in RECORD_TYPES)
