@@ -33,6 +33,7 @@
 
 #include "cli/cli.h"
 #include "cli/demo.h"
+#include "cli/demo_federation.h"
 #include "core/bootstrap.h"
 #include "core/ingest.h"
 #include "core/node_key.h"
@@ -41,10 +42,8 @@
 #include "util/time.h"
 #include "util/uuid.h"
 
-#define NNODES 3
 #define MAX_PASSES 3
 #define SYNC_INTERVAL "10"
-#define SELF "/proc/self/exe"
 
 static const char help[] =
     "usage: cx demo --federation DIR [--base-port P]\n"
@@ -61,44 +60,11 @@ static const char help[] =
     "Exit codes: 0 stopped by a signal; 1 a node exists already, could not be set\n"
     "up or stopped on its own; 2 usage; 3 cannot create.\n";
 
-struct fed_node {
-	const char *code;    /* USA, IRQ, KRG */
-	const char *lower;   /* usa, irq, krg */
-	const char *sign_in; /* the demo user named in the output */
-	char identity[128];  /* the partner's identity id */
-	char dir[4200];
-	char name[32]; /* cx-usa */
-	unsigned port;
-	char coll_id[64]; /* its collection intel */
-	char key_id[32], public_b64[64];
-	json_t *own;           /* its partner's demo objects */
-	json_t *not_loaded;    /* [{id, reason}] of its last import */
-	json_t *sync_rejected; /* [{peer, id, reason}] of every sync */
-	pid_t pid;             /* its cx serve, or 0 */
-};
-
-static struct fed_node nodes[NNODES] = {
+struct fed_node fed_nodes[NNODES] = {
     {.code = "USA", .lower = "usa", .sign_in = "usa.analyst"},
     {.code = "IRQ", .lower = "irq", .sign_in = "irq.analyst"},
     {.code = "KRG", .lower = "krg", .sign_in = "krg.analyst"},
 };
-
-static sigset_t stop_set; /* SIGINT, SIGTERM: blocked, taken with sigtimedwait */
-
-static bool stop_requested(void)
-{
-	struct timespec zero = {0, 0};
-
-	return sigtimedwait(&stop_set, NULL, &zero) > 0;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&t, &t) < 0 && errno == EINTR)
-		;
-}
 
 /* ---- the nodes' stores ---------------------------------------------- */
 
@@ -251,10 +217,10 @@ static int create_node(struct fed_node *n, const char *users_hash, const char *p
 	for (size_t i = 0; r == 0 && i < NNODES; i++) {
 		char name[32];
 
-		if (&nodes[i] == n)
+		if (&fed_nodes[i] == n)
 			continue;
-		snprintf(name, sizeof(name), "peer-%s", nodes[i].lower);
-		r = cx_demo_add_user(s, name, nodes[i].code, CX_ROLE_PEER, 'S', peer_hash);
+		snprintf(name, sizeof(name), "peer-%s", fed_nodes[i].lower);
+		r = cx_demo_add_user(s, name, fed_nodes[i].code, CX_ROLE_PEER, 'S', peer_hash);
 	}
 	if (r == 0)
 		r = cx_demo_add_collection(s, &coll, true);
@@ -281,218 +247,6 @@ static int create_node(struct fed_node *n, const char *users_hash, const char *p
 	return CX_EXIT_OK;
 }
 
-/* ---- child processes -------------------------------------------------- */
-
-/* Run this binary with argv (argv[0] is "cx"), input (may be NULL) on its
- * standard input, its standard output into out (NULL: inherited). Returns
- * its exit status, or -1 when it could not run or died by a signal. */
-static int run_child(char *const argv[], const char *input, struct cx_buf *out)
-{
-	int in_fd[2] = {-1, -1}, out_fd[2] = {-1, -1};
-	int status;
-	pid_t pid;
-
-	if ((input && pipe(in_fd) < 0) || (out && pipe(out_fd) < 0))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (input) {
-			dup2(in_fd[0], 0);
-			close(in_fd[0]);
-			close(in_fd[1]);
-		}
-		if (out) {
-			dup2(out_fd[1], 1);
-			close(out_fd[0]);
-			close(out_fd[1]);
-		}
-		execv(SELF, argv);
-		_exit(127);
-	}
-	if (input) {
-		size_t len = strlen(input), off = 0;
-
-		close(in_fd[0]);
-		while (off < len) {
-			ssize_t w = write(in_fd[1], input + off, len - off);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		close(in_fd[1]);
-	}
-	if (out) {
-		char chunk[8192];
-		ssize_t got;
-
-		close(out_fd[1]);
-		while ((got = read(out_fd[0], chunk, sizeof(chunk))) != 0) {
-			if (got < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			cx_buf_append(out, chunk, (size_t)got);
-		}
-		close(out_fd[0]);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static bool port_answers(unsigned port)
-{
-	struct sockaddr_in a;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
-}
-
-static bool port_free(unsigned port)
-{
-	struct sockaddr_in a;
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-	close(fd);
-	return ok;
-}
-
-/* Start n's cx serve (its own process group, so that Ctrl-C reaches only
- * this process, which stops it; it dies with this process), its output
- * appended to n->dir/serve.log; extra (may be NULL) is a --set. Waits
- * until it accepts connections. Returns 0 or -1 after printing why. */
-static int start_server(struct fed_node *n, const char *extra)
-{
-	char node[4300], log[4400], listen[64];
-	char *argv[10];
-	int i = 0, fd;
-	pid_t parent = getpid();
-
-	snprintf(node, sizeof(node), "--node=%s", n->dir);
-	snprintf(log, sizeof(log), "%s/serve.log", n->dir);
-	snprintf(listen, sizeof(listen), "--listen=127.0.0.1:%u", n->port);
-	argv[i++] = (char *)"cx";
-	argv[i++] = node;
-	if (extra) {
-		argv[i++] = (char *)"--set";
-		argv[i++] = (char *)extra;
-	}
-	argv[i++] = (char *)"serve";
-	argv[i++] = listen;
-	argv[i] = NULL;
-	fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cx_cli_error("demo: cannot open %s: %s", log, strerror(errno));
-		return -1;
-	}
-	n->pid = fork();
-	if (n->pid < 0) {
-		n->pid = 0;
-		close(fd);
-		cx_cli_error("demo: cannot start cx serve: %s", strerror(errno));
-		return -1;
-	}
-	if (n->pid == 0) {
-		sigset_t none;
-		int null = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(1);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(SELF, argv);
-		_exit(127);
-	}
-	close(fd);
-	for (int waited = 0;; waited += 50) {
-		int status;
-
-		if (waitpid(n->pid, &status, WNOHANG) == n->pid) {
-			n->pid = 0;
-			cx_cli_error("demo: cx serve of %s stopped at once: see %s", n->code, log);
-			return -1;
-		}
-		if (port_answers(n->port))
-			return 0;
-		if (waited > 30000) {
-			cx_cli_error("demo: cx serve of %s does not answer on port %u: see %s",
-			             n->code, n->port, log);
-			return -1;
-		}
-		sleep_ms(50);
-	}
-}
-
-/* SIGTERM to every running server, then wait (SIGKILL after 15 s).
- * Returns 0 when every one stopped with exit code 0. */
-static int stop_servers(void)
-{
-	int bad = 0;
-
-	for (size_t i = 0; i < NNODES; i++)
-		if (nodes[i].pid > 0)
-			kill(nodes[i].pid, SIGTERM);
-	for (int waited = 0;; waited += 50) {
-		bool running = false;
-
-		for (size_t i = 0; i < NNODES; i++) {
-			int status;
-
-			if (nodes[i].pid <= 0)
-				continue;
-			if (waitpid(nodes[i].pid, &status, WNOHANG) == nodes[i].pid) {
-				if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-					bad = 1;
-				nodes[i].pid = 0;
-			} else {
-				running = true;
-			}
-		}
-		if (!running)
-			return bad ? -1 : 0;
-		if (waited == 15000)
-			for (size_t i = 0; i < NNODES; i++)
-				if (nodes[i].pid > 0)
-					kill(nodes[i].pid, SIGKILL);
-		sleep_ms(50);
-	}
-}
-
 /* ---- set-up ----------------------------------------------------------- */
 
 static int add_peers(struct fed_node *n, const char *peer_password)
@@ -502,7 +256,7 @@ static int add_peers(struct fed_node *n, const char *peer_password)
 	snprintf(node, sizeof(node), "--node=%s", n->dir);
 	snprintf(user, sizeof(user), "peer-%s", n->lower);
 	for (size_t i = 0; i < NNODES; i++) {
-		struct fed_node *o = &nodes[i];
+		struct fed_node *o = &fed_nodes[i];
 		char *argv[] = {(char *)"cx",
 		                node,
 		                (char *)"peer",
@@ -580,7 +334,7 @@ static int sync_node(struct fed_node *n, size_t *fresh)
 }
 
 /* The demo objects: definitions into *defs, each node's own into
- * nodes[].own; *left_out counts the others, described in left_desc. */
+ * fed_nodes[].own; *left_out counts the others, described in left_desc. */
 static int split_demo(json_t **defs, size_t *left_out, char *left_desc, size_t desc_len)
 {
 	const char *texts[] = {cx_demo_intel, cx_demo_records};
@@ -616,10 +370,10 @@ static int split_demo(json_t **defs, size_t *left_out, char *left_desc, size_t d
 			 * object without an owner goes with the USA's, as on the
 			 * `cx demo` node. */
 			for (size_t k = 0; k < NNODES; k++)
-				if ((by && strcmp(by, nodes[k].identity) == 0 &&
+				if ((by && strcmp(by, fed_nodes[k].identity) == 0 &&
 				     !is_unsigned_definition(o)) ||
 				    (!by && !definition && k == 0)) {
-					json_array_append(nodes[k].own, o);
+					json_array_append(fed_nodes[k].own, o);
 					mine = true;
 				}
 			if (mine)
@@ -689,13 +443,13 @@ static int load_passes(void)
 
 			if (stop_requested())
 				return -2;
-			if (sync_node(&nodes[i], &fresh) < 0 ||
-			    import_objects(&nodes[i], nodes[i].own, true, true, &stored) < 0) {
+			if (sync_node(&fed_nodes[i], &fresh) < 0 ||
+			    import_objects(&fed_nodes[i], fed_nodes[i].own, true, true, &stored) < 0) {
 				putchar('\n');
 				return stop_requested() ? -2 : -1;
 			}
 			printf("%s %s pulled %zu, stored %zu of its own", i ? ";" : "",
-			       nodes[i].code, fresh, stored);
+			       fed_nodes[i].code, fresh, stored);
 			fflush(stdout);
 			pass_total += fresh + stored;
 		}
@@ -711,8 +465,8 @@ static void print_not_loaded(void)
 	bool any = false;
 
 	for (size_t i = 0; i < NNODES; i++)
-		any = any || json_array_size(nodes[i].not_loaded) ||
-		      json_array_size(nodes[i].sync_rejected);
+		any = any || json_array_size(fed_nodes[i].not_loaded) ||
+		      json_array_size(fed_nodes[i].sync_rejected);
 	if (!any) {
 		printf("every object was loaded\n");
 		return;
@@ -721,7 +475,7 @@ static void print_not_loaded(void)
 	       "node):\n");
 
 	for (size_t i = 0; i < NNODES; i++) {
-		const struct fed_node *n = &nodes[i];
+		const struct fed_node *n = &fed_nodes[i];
 		json_t *item;
 		size_t k;
 
@@ -741,8 +495,8 @@ static void print_sign_in(void)
 {
 	printf("\nthe demo federation is running (Ctrl-C stops all three nodes):\n");
 	for (size_t i = 0; i < NNODES; i++) {
-		const struct fed_node *n = &nodes[i];
-		const struct fed_node *a = &nodes[(i + 1) % NNODES], *b = &nodes[(i + 2) % NNODES];
+		const struct fed_node *n = &fed_nodes[i];
+		const struct fed_node *a = &fed_nodes[(i + 1) % NNODES], *b = &fed_nodes[(i + 2) % NNODES];
 
 		if (a > b) {
 			const struct fed_node *t = a;
@@ -766,34 +520,6 @@ static void print_sign_in(void)
 		printf(" %s", cx_demo_users[i].name);
 	putchar('\n');
 	fflush(stdout);
-}
-
-/* Serve until SIGINT/SIGTERM (0) or until a server stops on its own (1). */
-static int wait_servers(void)
-{
-	for (;;) {
-		struct timespec t = {0, 200000000L};
-
-		if (sigtimedwait(&stop_set, NULL, &t) > 0) {
-			printf("stopping the three nodes\n");
-			fflush(stdout);
-			return stop_servers() < 0 ? CX_EXIT_FAILED : CX_EXIT_OK;
-		}
-		for (size_t i = 0; i < NNODES; i++) {
-			int status;
-
-			if (nodes[i].pid > 0 &&
-			    waitpid(nodes[i].pid, &status, WNOHANG) == nodes[i].pid) {
-				nodes[i].pid = 0;
-				cx_cli_error(
-				    "demo: cx serve of %s stopped on its own: see %s/serve.log; "
-				    "stopping the others",
-				    nodes[i].code, nodes[i].dir);
-				stop_servers();
-				return CX_EXIT_FAILED;
-			}
-		}
-	}
 }
 
 int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
@@ -856,7 +582,7 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 	    cx_config_override(&probe, "sync.interval=" SYNC_INTERVAL, err, sizeof(err)) == 0;
 
 	for (size_t i = 0; i < NNODES; i++) {
-		struct fed_node *n = &nodes[i];
+		struct fed_node *n = &fed_nodes[i];
 		char ini[4300];
 
 		snprintf(n->dir, sizeof(n->dir), "%s/%s", dir, n->lower);
@@ -882,10 +608,10 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 		n->not_loaded = json_array();
 		n->sync_rejected = json_array();
 	}
-	sigemptyset(&stop_set);
-	sigaddset(&stop_set, SIGINT);
-	sigaddset(&stop_set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stop_set, NULL);
+	sigemptyset(&fed_stop_set);
+	sigaddset(&fed_stop_set, SIGINT);
+	sigaddset(&fed_stop_set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &fed_stop_set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Every demo user has the same password: one hash serves them all (the
@@ -900,8 +626,8 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 	strcat(peer_password, "\n"); /* as `cx peer add --password-stdin` reads it */
 	printf("creating the demo federation in %s:", dir);
 	for (size_t i = 0; i < NNODES; i++)
-		printf("%s %s (%s) on 127.0.0.1:%u", i ? "," : "", nodes[i].code, nodes[i].name,
-		       nodes[i].port);
+		printf("%s %s (%s) on 127.0.0.1:%u", i ? "," : "", fed_nodes[i].code, fed_nodes[i].name,
+		       fed_nodes[i].port);
 	putchar('\n');
 	fflush(stdout);
 	/* The three partners' identities, then the demo objects by owner. */
@@ -909,23 +635,23 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 		size_t len = strcspn(p, "\n");
 
 		for (size_t k = 0; k < NNODES; k++)
-			if (len > 4 && strncmp(p, nodes[k].code, 3) == 0 && p[3] == ' ' &&
-			    len - 4 < sizeof(nodes[k].identity)) {
-				memcpy(nodes[k].identity, p + 4, len - 4);
-				nodes[k].identity[len - 4] = '\0';
+			if (len > 4 && strncmp(p, fed_nodes[k].code, 3) == 0 && p[3] == ' ' &&
+			    len - 4 < sizeof(fed_nodes[k].identity)) {
+				memcpy(fed_nodes[k].identity, p + 4, len - 4);
+				fed_nodes[k].identity[len - 4] = '\0';
 			}
 		p += len + (p[len] == '\n');
 	}
 	if (split_demo(&defs, &left_out, left_desc, sizeof(left_desc)) < 0)
 		goto out;
 	for (size_t i = 0; i < NNODES; i++) {
-		r = create_node(&nodes[i], users_hash, peer_hash, defs, has_sync);
+		r = create_node(&fed_nodes[i], users_hash, peer_hash, defs, has_sync);
 		if (r != CX_EXIT_OK)
 			goto out;
 	}
 	r = CX_EXIT_FAILED;
 	for (size_t i = 0; i < NNODES; i++)
-		if (add_peers(&nodes[i], peer_password) < 0)
+		if (add_peers(&fed_nodes[i], peer_password) < 0)
 			goto out;
 	if (left_out)
 		printf("left out: %zu demo objects owned by partners that run no node here (%s)\n",
@@ -939,7 +665,7 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 	/* Serve without the sync loop while loading, so that the passes alone
 	 * decide what is pulled when. */
 	for (size_t i = 0; i < NNODES; i++)
-		if (start_server(&nodes[i], has_sync ? "sync.interval=0" : NULL) < 0)
+		if (start_server(&fed_nodes[i], has_sync ? "sync.interval=0" : NULL) < 0)
 			goto stop;
 	{
 		int lr = load_passes();
@@ -957,7 +683,7 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < NNODES; i++)
-		if (start_server(&nodes[i], NULL) < 0)
+		if (start_server(&fed_nodes[i], NULL) < 0)
 			goto stop;
 	if (!has_sync)
 		printf(
@@ -973,10 +699,10 @@ out:
 	sodium_memzero(peer_password, sizeof(peer_password));
 	json_decref(defs);
 	for (size_t i = 0; i < NNODES; i++) {
-		json_decref(nodes[i].own);
-		json_decref(nodes[i].not_loaded);
-		json_decref(nodes[i].sync_rejected);
-		nodes[i].own = nodes[i].not_loaded = nodes[i].sync_rejected = NULL;
+		json_decref(fed_nodes[i].own);
+		json_decref(fed_nodes[i].not_loaded);
+		json_decref(fed_nodes[i].sync_rejected);
+		fed_nodes[i].own = fed_nodes[i].not_loaded = fed_nodes[i].sync_rejected = NULL;
 	}
 	return r;
 }
