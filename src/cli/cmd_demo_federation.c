@@ -251,7 +251,7 @@ static int create_node(struct fed_node *n, const char *users_hash, const char *p
 
 static int add_peers(struct fed_node *n, const char *peer_password)
 {
-	char node[4300], url[128], user[32];
+	char node[4300], url[128], user[32], input[80];
 
 	snprintf(node, sizeof(node), "--node=%s", n->dir);
 	snprintf(user, sizeof(user), "peer-%s", n->lower);
@@ -284,8 +284,11 @@ static int add_peers(struct fed_node *n, const char *peer_password)
 		if (o == n)
 			continue;
 		snprintf(url, sizeof(url), "http://127.0.0.1:%u/coalition/", o->port);
+		/* As `cx peer add --password-stdin` reads it: one line. */
+		snprintf(input, sizeof(input), "%s\n", peer_password);
 		cx_buf_init(&out, 0);
-		r = run_child(argv, peer_password, &out);
+		r = run_child(argv, input, &out);
+		sodium_memzero(input, sizeof(input));
 		cx_buf_release(&out);
 		if (r != 0) {
 			cx_cli_error("demo: cx peer add %s on %s failed (exit %d)", o->code,
@@ -623,7 +626,6 @@ int cx_cmd_demo_federation(struct cx_cli *cli, int argc, char **argv)
 		cx_cli_error("demo: out of memory hashing the passwords");
 		goto out;
 	}
-	strcat(peer_password, "\n"); /* as `cx peer add --password-stdin` reads it */
 	printf("creating the demo federation in %s:", dir);
 	for (size_t i = 0; i < NNODES; i++)
 		printf("%s %s (%s) on 127.0.0.1:%u", i ? "," : "", fed_nodes[i].code, fed_nodes[i].name,
