@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "api/api.h"
+#include "util/buf.h"
 
 /* cx_api_begin, then the admin role (else 403, field "role"). */
 bool cx_admin_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result *ret);
@@ -34,6 +35,10 @@ enum cx_store_status cx_admin_audit(struct cx_store *s, const struct cx_request 
 
 /* A time (µs) as an RFC 3339 string with microseconds; null for 0. */
 json_t *cx_admin_time(int64_t us);
+
+/* Append the peers' sync state in Prometheus text format (admin_peers.c,
+ * for GET /metrics in metrics.c). Returns 0, or -1 when the store failed. */
+int cx_admin_peers_metrics(struct cx_store *s, struct cx_buf *b);
 
 /* The store failed: 500 (9001). */
 enum MHD_Result cx_admin_store_failed(struct cx_request *req);

@@ -1,6 +1,6 @@
 /* The federation peers' sync state through the admin API: GET
- * /api/v1/peers (JSON) and GET /metrics (Prometheus text format 0.0.4),
- * both for admins only (doc/FEDERATION.md, "Watching the sync"). */
+ * /api/v1/peers (JSON) and the sync part of GET /metrics (metrics.c), both
+ * for admins only (doc/FEDERATION.md, "Watching the sync"). */
 #include <stdio.h>
 #include <string.h>
 
@@ -134,28 +134,16 @@ static void per_collection(struct cx_buf *b, const json_t *peers, const char *na
 	}
 }
 
-enum MHD_Result cx_api_metrics(struct cx_request *req)
+int cx_admin_peers_metrics(struct cx_store *s, struct cx_buf *b)
 {
 	static const char *const results[] = {"received", "stored", "duplicate", "rejected"};
-	struct cx_api_ctx c;
-	enum MHD_Result r;
-	struct cx_buf b;
-	int64_t objects = 0, audit_seq = 0;
-	char head[65];
 	json_t *peers, *p, *coll;
-	size_t i, j, len;
-	char *text;
+	size_t i, j;
 
-	if (!cx_admin_begin(req, &c, &r))
-		return r;
-	peers = peers_json(c.s);
-	if (!peers || c.s->objects_count(c.s, &objects) < 0 ||
-	    c.s->audit_head(c.s, &audit_seq, head) < 0) {
-		json_decref(peers);
-		return cx_admin_store_failed(req);
-	}
-	cx_buf_init(&b, 0);
-	help(&b, "cx_sync_last_success_timestamp_seconds", "gauge",
+	peers = peers_json(s);
+	if (!peers)
+		return -1;
+	help(b, "cx_sync_last_success_timestamp_seconds", "gauge",
 	     "When a round or page of the peer collection last succeeded (Unix time).");
 	json_array_foreach(peers, i, p)
 	{
@@ -166,32 +154,32 @@ enum MHD_Result cx_api_metrics(struct cx_request *req)
 
 			if (!t || cx_time_parse(t, &us, NULL) < 0)
 				continue;
-			cx_buf_puts(&b, "cx_sync_last_success_timestamp_seconds");
-			peer_labels(&b, p, coll);
-			cx_buf_printf(&b, "} %lld.%06lld\n", (long long)(us / 1000000),
+			cx_buf_puts(b, "cx_sync_last_success_timestamp_seconds");
+			peer_labels(b, p, coll);
+			cx_buf_printf(b, "} %lld.%06lld\n", (long long)(us / 1000000),
 			              (long long)(us % 1000000));
 		}
 	}
-	help(&b, "cx_sync_lag_seconds", "gauge",
+	help(b, "cx_sync_lag_seconds", "gauge",
 	     "Seconds since the peer collection last synced successfully.");
-	per_collection(&b, peers, "cx_sync_lag_seconds", "lag_seconds", NULL);
-	help(&b, "cx_sync_objects_total", "counter",
+	per_collection(b, peers, "cx_sync_lag_seconds", "lag_seconds", NULL);
+	help(b, "cx_sync_objects_total", "counter",
 	     "Objects of the peer collection received, and what became of them.");
 	for (i = 0; i < sizeof(results) / sizeof(results[0]); i++)
-		per_collection(&b, peers, "cx_sync_objects_total", results[i], results[i]);
-	help(&b, "cx_sync_failing", "gauge",
+		per_collection(b, peers, "cx_sync_objects_total", results[i], results[i]);
+	help(b, "cx_sync_failing", "gauge",
 	     "1 when the last round of the peer collection failed (see last_error).");
 	json_array_foreach(peers, i, p)
 	{
 		json_array_foreach(json_object_get(p, "collections"), j, coll)
 		{
-			cx_buf_puts(&b, "cx_sync_failing");
-			peer_labels(&b, p, coll);
-			cx_buf_printf(&b, "} %d\n",
+			cx_buf_puts(b, "cx_sync_failing");
+			peer_labels(b, p, coll);
+			cx_buf_printf(b, "} %d\n",
 			              json_is_string(json_object_get(coll, "last_error")) ? 1 : 0);
 		}
 	}
-	help(&b, "cx_sync_last_error_info", "gauge",
+	help(b, "cx_sync_last_error_info", "gauge",
 	     "The last error of a failing peer collection, as a label.");
 	json_array_foreach(peers, i, p)
 	{
@@ -201,22 +189,13 @@ enum MHD_Result cx_api_metrics(struct cx_request *req)
 
 			if (!e)
 				continue;
-			cx_buf_puts(&b, "cx_sync_last_error_info");
-			peer_labels(&b, p, coll);
-			cx_buf_puts(&b, ",error=");
-			label(&b, e);
-			cx_buf_puts(&b, "} 1\n");
+			cx_buf_puts(b, "cx_sync_last_error_info");
+			peer_labels(b, p, coll);
+			cx_buf_puts(b, ",error=");
+			label(b, e);
+			cx_buf_puts(b, "} 1\n");
 		}
 	}
-	help(&b, "cx_objects_stored", "gauge", "Object versions in the store.");
-	cx_buf_printf(&b, "cx_objects_stored %lld\n", (long long)objects);
-	help(&b, "cx_audit_entries", "gauge", "Entries in the audit trail.");
-	cx_buf_printf(&b, "cx_audit_entries %lld\n", (long long)audit_seq);
 	json_decref(peers);
-	if (b.err) {
-		cx_buf_release(&b);
-		return cx_reply_error(req, CX_EC_INTERNAL, NULL, "out of memory");
-	}
-	text = cx_buf_steal(&b, &len);
-	return cx_reply_owned(req, 200, "text/plain; version=0.0.4", text, len, NULL);
+	return 0;
 }

@@ -18,8 +18,11 @@ static const struct cx_ec_info registry[] = {
 	{CX_EC_CSRF, 403, "CSRF token missing or wrong"},
 	{CX_EC_SERVER_SET, 400, "Property set by the node"},
 	{CX_EC_CONFLICT, 409, "Not allowed in this state"},
+	{CX_EC_NOT_IMPLEMENTED, 501, "Not implemented"},
+	{CX_EC_HEADERS_TOO_LARGE, 431, "Request header fields too large"},
 	{CX_EC_INTERNAL, 500, "Internal error"},
 	{CX_EC_STORE_UNAVAILABLE, 503, "Store unavailable"},
+	{CX_EC_STORE_FULL, 507, "Insufficient Storage"},
 };
 
 const struct cx_ec_info *cx_ec_info(enum cx_ec code)
@@ -27,5 +30,7 @@ const struct cx_ec_info *cx_ec_info(enum cx_ec code)
 	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
 		if (registry[i].code == code)
 			return &registry[i];
-	return &registry[sizeof(registry) / sizeof(registry[0]) - 2];
+	/* An unknown code is a bug: it is answered as an internal error (which
+	 * the registry holds, so this ends). */
+	return cx_ec_info(CX_EC_INTERNAL);
 }

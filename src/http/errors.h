@@ -21,9 +21,12 @@ enum cx_ec {
 	CX_EC_CSRF = 1012,
 	CX_EC_SERVER_SET = 1013,
 	CX_EC_CONFLICT = 1014,
+	CX_EC_NOT_IMPLEMENTED = 1015,
+	CX_EC_HEADERS_TOO_LARGE = 1016,
 	/* 9xxx: the node itself */
 	CX_EC_INTERNAL = 9000,
 	CX_EC_STORE_UNAVAILABLE = 9001,
+	CX_EC_STORE_FULL = 9002, /* the disk holding the store is full: nothing was written */
 };
 
 struct cx_ec_info {

@@ -1,10 +1,16 @@
 #include "server/server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/node_key.h"
 #include "core/vault.h"
@@ -53,7 +59,7 @@ static int load_node_key(struct cx_server *srv, const char *path, char *err, siz
 }
 
 int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const char *db_path,
-		   char *err, size_t errlen)
+                   char *err, size_t errlen)
 {
 	struct cx_store *s;
 	char hex[80];
@@ -61,6 +67,7 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 	int r;
 
 	memset(srv, 0, sizeof(*srv));
+	srv->listen_fd = -1;
 	srv->cfg = *cfg;
 	if (cx_strlcpy(srv->db_path, db_path, sizeof(srv->db_path)) < 0) {
 		snprintf(err, errlen, "store path too long");
@@ -72,7 +79,7 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 		return -EIO;
 	if (s->meta_get(s, "token_key", hex, sizeof(hex)) != CX_STORE_OK ||
 	    sodium_hex2bin(srv->next_key, sizeof(srv->next_key), hex, strlen(hex), NULL, &keylen,
-			   NULL) != 0 ||
+	                   NULL) != 0 ||
 	    keylen != sizeof(srv->next_key)) {
 		snprintf(err, errlen, "the store has no valid token_key: %s", s->error(s));
 		s->close(s);
@@ -82,9 +89,10 @@ int cx_server_init(struct cx_server *srv, const struct cx_config *cfg, const cha
 		struct cx_partner p;
 
 		if (s->partner_get(s, cfg->partner, &p) != CX_STORE_OK) {
-			snprintf(err, errlen, "node.partner %s is not a partner of this node: add it "
-					      "with 'cx partner add' or fix cx.ini",
-				 cfg->partner);
+			snprintf(err, errlen,
+			         "node.partner %s is not a partner of this node: add it "
+			         "with 'cx partner add' or fix cx.ini",
+			         cfg->partner);
 			s->close(s);
 			return -ENOENT;
 		}
@@ -133,21 +141,63 @@ static char *read_file(const char *path, char *err, size_t errlen)
 	return cx_buf_steal(&b, NULL);
 }
 
-int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
+static struct cx_http_opts http_opts(const struct cx_server *srv)
 {
 	struct cx_http_opts opts = {
-		.host = srv->cfg.listen_host,
-		.port = srv->cfg.listen_port,
-		.threads = srv->cfg.threads,
-		.connection_limit = srv->cfg.connection_limit,
-		.timeout = srv->cfg.timeout,
+	    .host = srv->cfg.listen_host,
+	    .port = srv->cfg.listen_port,
+	    .threads = srv->cfg.threads,
+	    .connection_limit = srv->cfg.connection_limit,
+	    .timeout = srv->cfg.timeout,
+	    .listen_fd = srv->listen_fd,
 	};
 
+	return opts;
+}
+
+static int auth_start(struct cx_server *srv, char *err, size_t errlen)
+{
 	srv->auth = cx_auth_start(srv, 2);
 	if (!srv->auth) {
 		snprintf(err, errlen, "cannot start the authentication workers");
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+/* Where the inherited socket listens, for the log. */
+static void log_inherited(const struct cx_server *srv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (getsockname(srv->listen_fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+
+			inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+			port = ntohs(a->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+
+			inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+			port = ntohs(a->sin6_port);
+		}
+	}
+	cx_log(CX_LOG_INFO, NULL, "listening",
+	       " socket=systemd fd=%d addr=%s port=%u threads=%u tls=%d", srv->listen_fd, host,
+	       port, srv->cfg.threads, srv->tls_cert != NULL);
+}
+
+int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
+{
+	struct cx_http_opts opts = http_opts(srv);
+	int r = auth_start(srv, err, errlen);
+
+	if (r < 0)
+		return r;
 	if (srv->cfg.tls_cert[0]) {
 		srv->tls_cert = read_file(srv->cfg.tls_cert, err, errlen);
 		srv->tls_key = srv->tls_cert ? read_file(srv->cfg.tls_key, err, errlen) : NULL;
@@ -158,11 +208,72 @@ int cx_server_start(struct cx_server *srv, char *err, size_t errlen)
 	}
 	srv->http = cx_http_start(&opts, cx_routes, cx_routes_count, srv, err, errlen);
 	if (!srv->http)
-		return -EADDRINUSE;
-	cx_log(CX_LOG_INFO, NULL, "listening", " addr=%s port=%u threads=%u tls=%d",
-	       srv->cfg.listen_host, cx_http_port(srv->http), srv->cfg.threads,
-	       srv->tls_cert != NULL);
+		return srv->listen_fd >= 0 ? -EINVAL : -EADDRINUSE;
+	if (srv->listen_fd >= 0)
+		log_inherited(srv);
+	else
+		cx_log(CX_LOG_INFO, NULL, "listening", " addr=%s port=%u threads=%u tls=%d",
+		       srv->cfg.listen_host, cx_http_port(srv->http), srv->cfg.threads,
+		       srv->tls_cert != NULL);
 	return 0;
+}
+
+int cx_server_start_raw(struct cx_server *srv, char *err, size_t errlen)
+{
+	struct cx_http_opts opts = http_opts(srv);
+	int r = auth_start(srv, err, errlen);
+
+	if (r < 0)
+		return r;
+	srv->http = cx_http_start_raw(&opts, cx_routes, cx_routes_count, srv, err, errlen);
+	if (!srv->http)
+		return -ENOMEM;
+	return 0;
+}
+
+int cx_server_raw_request(struct cx_server *srv, const void *data, size_t len,
+                          struct cx_buf *response)
+{
+	if (!srv->http)
+		return -EINVAL;
+	return cx_http_raw_exchange(srv->http, data, len, response);
+}
+
+int cx_server_activation_fd(char *err, size_t errlen)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int64_t p = 0, n = 0;
+	int r = -1, type = 0, listening = 0;
+	socklen_t tlen = sizeof(type), llen = sizeof(listening);
+
+	/* Not for this process (e.g. inherited from a parent that was
+	 * activated): ignored, as sd_listen_fds() ignores it. */
+	if (!pid || !fds || cx_parse_i64(pid, 1, INT32_MAX, &p) < 0 || p != (int64_t)getpid() ||
+	    cx_parse_i64(fds, 0, INT32_MAX, &n) < 0 || n == 0)
+		goto out;
+	if (n != 1) {
+		snprintf(err, errlen,
+		         "systemd passed %lld sockets (LISTEN_FDS); cx serve takes exactly one "
+		         "(one ListenStream= in cx.socket)",
+		         (long long)n);
+		r = -EINVAL;
+		goto out;
+	}
+	if (getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 || type != SOCK_STREAM ||
+	    getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &llen) < 0 || !listening) {
+		snprintf(err, errlen,
+		         "fd 3 from systemd (LISTEN_FDS) is not a listening stream "
+		         "socket: use ListenStream= in cx.socket");
+		r = -EINVAL;
+		goto out;
+	}
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	r = 3;
+out:
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return r;
 }
 
 void cx_server_stop(struct cx_server *srv)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/str.h"
 #include "util/time.h"
 
 /* Reserved words of the grammar, case-sensitive; LAST is reserved but unused. */
@@ -169,17 +170,6 @@ static int lex_string(struct cx_pat_parser *p, size_t q)
 	return 0;
 }
 
-static int hex_val(char c)
-{
-	if (cx_pat_is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int b64_val(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -204,7 +194,7 @@ static int lex_bytes(struct cx_pat_parser *p, size_t st, bool hex)
 		if (body[n] == '\0')
 			return cx_pat_fail(p, st, "expected a closing quote for the %s constant",
 			                   hex ? "hex" : "binary");
-		if (hex && hex_val(body[n]) < 0)
+		if (hex && cx_hex_digit(body[n]) < 0)
 			return cx_pat_fail(p, st + 2 + n,
 			                   "expected a hex digit or a closing quote in the "
 			                   "hex constant");
@@ -224,7 +214,7 @@ static int lex_bytes(struct cx_pat_parser *p, size_t st, bool hex)
 	if (!out)
 		return cx_pat_oom(p);
 	for (size_t i = 0; hex && i < n; i += 2)
-		out[o++] = (char)(hex_val(body[i]) << 4 | hex_val(body[i + 1]));
+		out[o++] = (char)(cx_hex_digit(body[i]) << 4 | cx_hex_digit(body[i + 1]));
 	for (size_t i = 0; !hex && i < n - pad; i++) {
 		acc = acc << 6 | (uint32_t)b64_val(body[i]);
 		if (i % 4 == 3 || i == n - pad - 1) {

@@ -82,3 +82,14 @@ int cx_strlcpy(char *dst, const char *src, size_t n)
 	memcpy(dst, src, len + 1);
 	return 0;
 }
+
+int cx_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

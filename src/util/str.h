@@ -21,4 +21,7 @@ int cx_parse_bool(const char *s, bool *ret);
  * src did not fit (dst then holds a truncated copy), else 0. */
 int cx_strlcpy(char *dst, const char *src, size_t n);
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int cx_hex_digit(char c);
+
 #endif

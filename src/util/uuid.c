@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/str.h"
+
 static char *format(const uint8_t b[16], char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -30,17 +32,6 @@ char *cx_uuid_v4(char *out)
 	return format(b, out);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool cx_uuid_valid(const char *s, size_t n)
 {
 	int version, variant;
@@ -51,12 +42,12 @@ bool cx_uuid_valid(const char *s, size_t n)
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
 			if (s[i] != '-')
 				return false;
-		} else if (hexval(s[i]) < 0) {
+		} else if (cx_hex_digit(s[i]) < 0) {
 			return false;
 		}
 	}
-	version = hexval(s[14]);
-	variant = hexval(s[19]);
+	version = cx_hex_digit(s[14]);
+	variant = cx_hex_digit(s[19]);
 	return version >= 1 && version <= 8 && (variant & 0xc) == 0x8;
 }
 
@@ -138,7 +129,7 @@ char *cx_uuid_v5(const char *ns, const char *name, size_t len, char *out)
 	for (int i = 0, j = 0; i < 16; j++) {
 		if (ns[j] == '-')
 			continue;
-		nsb[i++] = (uint8_t)(hexval(ns[j]) << 4 | hexval(ns[j + 1]));
+		nsb[i++] = (uint8_t)(cx_hex_digit(ns[j]) << 4 | cx_hex_digit(ns[j + 1]));
 		j++;
 	}
 	sha1_update(&s, nsb, 16);
