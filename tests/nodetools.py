@@ -2,10 +2,14 @@
 binary: its environment, running it, editing its cx.ini, reading a printed
 token, and a free port on 127.0.0.1."""
 import os
+import signal
 import re
 import socket
 import subprocess
+import time
 from pathlib import Path
+
+import requests
 
 REPO = Path(__file__).resolve().parent.parent
 CX_BIN = Path(os.environ.get("CX_BIN", REPO / "build" / "src" / "cli" / "cx"))
@@ -96,3 +100,37 @@ def without_provenance(obj):
     if not out["extensions"]:
         del out["extensions"]
     return out
+
+
+def wait_healthy(proc, base, log, timeout=20):
+    """Wait until the `cx serve` process proc answers /healthz at base; fail
+    with the end of its log if it exits or does not answer within timeout
+    seconds."""
+    end = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"cx serve exited with {proc.returncode}:\n"
+                                 f"{Path(log).read_bytes()[-3000:]!r}")
+        try:
+            if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > end:
+            raise AssertionError(f"cx serve gave no /healthz within {timeout} s:\n"
+                                 f"{Path(log).read_bytes()[-3000:]!r}")
+        time.sleep(0.05)
+
+
+def terminate(proc, timeout=15):
+    """Stop a `cx serve` process with SIGTERM, as an operator would; fail if
+    it does not stop within timeout seconds (it is killed then)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"cx serve did not stop within {timeout} s of SIGTERM")

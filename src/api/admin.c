@@ -209,6 +209,8 @@ enum MHD_Result cx_api_admin_partner_create(struct cx_request *req)
 	st = cx_partner_create_as(c.s, &p, &by, err, sizeof(err));
 	if (st == CX_STORE_NO_RESULT)
 		return cx_reply_error(req, CX_EC_CONFLICT, "code", "partner %s exists", p.code);
+	if (st == CX_STORE_FULL)
+		return cx_api_store_failed(req, st);
 	if (st < 0)
 		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "%s",
 				      err[0] ? err : "the store failed");

@@ -19,7 +19,7 @@ struct audit_query {
 };
 
 static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-			      const char *value)
+                              const char *value)
 {
 	struct audit_query *q = cls;
 
@@ -35,8 +35,11 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 		if (cx_parse_i64(value, 1, MAX_LIMIT, &q->limit) < 0)
 			q->bad = key, q->why = "limit must be a whole number from 1 to 500";
 	} else if (strcmp(key, "action") == 0) {
-		if (!*value || strlen(value) > 64)
-			q->bad = key, q->why = "action must be 1 to 64 characters";
+		if (!*value || strlen(value) > 64 ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(value))
+			q->bad = key, q->why =
+			                  "action must be 1 to 64 characters of a-z, 0-9, '.', "
+			                  "'_' and '-' (the start of action names)";
 		q->action = value;
 	} else {
 		q->bad = key, q->why = "unknown parameter";
@@ -95,8 +98,8 @@ enum MHD_Result cx_api_admin_audit_list(struct cx_request *req)
 	cx_buf_puts(&p.out, "{\"items\":[");
 	/* Without a filter the store stops at limit + 1: enough to know whether
 	 * there is more. */
-	if (c.s->audit_scan(c.s, q.after, NULL, NULL, 0,
-			    q.action ? 0 : (size_t)q.limit + 1, add_entry, &p) < 0) {
+	if (c.s->audit_scan(c.s, q.after, NULL, NULL, 0, q.action ? 0 : (size_t)q.limit + 1,
+	                    add_entry, &p) < 0) {
 		cx_buf_release(&p.out);
 		return cx_admin_store_failed(req);
 	}
@@ -128,7 +131,7 @@ enum MHD_Result cx_api_admin_audit_verify(struct cx_request *req)
 	if (k == 0)
 		snprintf(why, sizeof(why), "audit chain intact: %lld entries", (long long)count);
 	return cx_reply_json(req, 200,
-			     json_pack("{s:b, s:I, s:o, s:s}", "ok", k == 0, "entries",
-				       (json_int_t)count, "first_bad",
-				       k ? json_integer(bad) : json_null(), "detail", why));
+	                     json_pack("{s:b, s:I, s:o, s:s}", "ok", k == 0, "entries",
+	                               (json_int_t)count, "first_bad",
+	                               k ? json_integer(bad) : json_null(), "detail", why));
 }

@@ -174,7 +174,9 @@ enum MHD_Result cx_api_admin_collection_create(struct cx_request *req)
 		return cx_reply_error(req, CX_EC_CONFLICT, "alias",
 				      "the alias %s is taken in API root %s", col.alias,
 				      col.api_root);
-	if (st < 0 || c.s->collection_get(c.s, col.api_root, col.id, &col) != CX_STORE_OK ||
+	if (st < 0)
+		return cx_api_store_failed(req, st);
+	if (c.s->collection_get(c.s, col.api_root, col.id, &col) != CX_STORE_OK ||
 	    !(answer = collection_json(c.s, &col)))
 		return cx_admin_store_failed(req);
 	return cx_reply_json(req, 201, answer);
@@ -233,9 +235,9 @@ enum MHD_Result cx_api_admin_collection_grant(struct cx_request *req)
 	detail = json_pack("{s:s, s:s, s:s, s:b, s:b}", "collection", col.id, "partner",
 			   x.partner, "role", x.role, "read", x.read, "write", x.write);
 	x.detail = detail;
-	if (cx_store_run(c.s, true, collection_tx, &x) < 0 ||
-	    !(answer = collection_json(c.s, &col))) {
-		r = cx_admin_store_failed(req);
+	st = cx_store_run(c.s, true, collection_tx, &x);
+	if (st < 0 || !(answer = collection_json(c.s, &col))) {
+		r = cx_api_store_failed(req, st);
 		goto out;
 	}
 	r = cx_reply_json(req, 200, answer);

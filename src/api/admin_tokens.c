@@ -106,6 +106,7 @@ enum MHD_Result cx_api_admin_token_create(struct cx_request *req)
 	char token[CX_TOKEN_STRLEN];
 	unsigned char hash[32];
 	enum MHD_Result r;
+	enum cx_store_status st;
 	json_t *body, *answer;
 	bool ok;
 
@@ -118,9 +119,10 @@ enum MHD_Result cx_api_admin_token_create(struct cx_request *req)
 	cx_token_new(token, t.id);
 	cx_token_hash(token, strlen(token), hash);
 	x.hash = hash;
-	if (cx_store_run(c.s, true, token_tx, &x) < 0) {
+	st = cx_store_run(c.s, true, token_tx, &x);
+	if (st < 0) {
 		sodium_memzero(token, sizeof(token));
-		return cx_admin_store_failed(req);
+		return cx_api_store_failed(req, st);
 	}
 	answer = token_json(&t);
 	json_object_set_new(answer, "token", json_string(token));
@@ -150,6 +152,7 @@ enum MHD_Result cx_api_admin_token_disable(struct cx_request *req)
 	struct cx_api_ctx c;
 	struct find_token f = {req->params[0], {0}, false};
 	struct token_tx x = {req, &f.found, NULL};
+	enum cx_store_status st;
 	enum MHD_Result r;
 
 	if (!cx_admin_begin(req, &c, &r))
@@ -158,8 +161,9 @@ enum MHD_Result cx_api_admin_token_disable(struct cx_request *req)
 		return cx_admin_store_failed(req);
 	if (!f.ok)
 		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no token %s", req->params[0]);
-	if (cx_store_run(c.s, true, token_tx, &x) < 0)
-		return cx_admin_store_failed(req);
+	st = cx_store_run(c.s, true, token_tx, &x);
+	if (st < 0)
+		return cx_api_store_failed(req, st);
 	f.found.disabled = true;
 	return cx_reply_json(req, 200, token_json(&f.found));
 }

@@ -229,7 +229,7 @@ enum MHD_Result cx_api_admin_user_create(struct cx_request *req)
 	if (st == CX_STORE_NO_RESULT)
 		r = cx_reply_error(req, CX_EC_CONFLICT, "name", "user %s exists", u.name);
 	else
-		r = st < 0 ? cx_admin_store_failed(req) : cx_reply_json(req, 201, user_json(&u));
+		r = st < 0 ? cx_api_store_failed(req, st) : cx_reply_json(req, 201, user_json(&u));
 out:
 	json_decref(body);
 	return r;
@@ -277,7 +277,7 @@ enum MHD_Result cx_api_admin_user_update(struct cx_request *req)
 	if (st == CX_STORE_NO_RESULT)
 		r = cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no user %s", u.name);
 	else
-		r = st < 0 ? cx_admin_store_failed(req) : cx_reply_json(req, 200, user_json(&u));
+		r = st < 0 ? cx_api_store_failed(req, st) : cx_reply_json(req, 200, user_json(&u));
 out:
 	json_decref(body);
 	return r;

@@ -58,9 +58,19 @@ json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing);
  * has none. */
 json_t *cx_api_workflow(struct cx_api_ctx *c, const json_t *object, const json_t *refs);
 
-/* Parse the request body as a JSON object; on failure replies 400 and
- * returns NULL with *ret set. */
+/* The answer to a write the store could not make (st < 0): 507 with code
+ * 9002 when its disk is full, else 503 with 9001; nothing was stored. */
+enum MHD_Result cx_api_store_failed(struct cx_request *req, enum cx_store_status st);
+
+/* Parse the request body as a JSON object; on failure replies (415 for a
+ * body not sent as application/json, 400 for one that is not a JSON
+ * object) and returns NULL with *ret set. */
 json_t *cx_api_body(struct cx_request *req, enum MHD_Result *ret);
+/* Is ct (a Content-Type header, may be NULL) application/json, with any
+ * parameters such as charset? */
+bool cx_api_json_media_type(const char *ct);
+/* Is s valid UTF-8 (so that an error detail may quote it)? */
+bool cx_api_text_ok(const char *s);
 
 /* Handlers. */
 enum MHD_Result cx_api_session_create(struct cx_request *req);
@@ -98,8 +108,10 @@ enum MHD_Result cx_api_admin_collection_grant(struct cx_request *req);
 enum MHD_Result cx_api_admin_audit_list(struct cx_request *req);
 enum MHD_Result cx_api_admin_audit_verify(struct cx_request *req);
 /* The peers' sync state (admin_peers.c; doc/FEDERATION.md): GET
- * /api/v1/peers as JSON and GET /metrics in Prometheus text format. */
+ * /api/v1/peers as JSON. */
 enum MHD_Result cx_api_peers_list(struct cx_request *req);
+/* GET /metrics in Prometheus text format, for admins (metrics.c;
+ * doc/OPERATIONS.md). */
 enum MHD_Result cx_api_metrics(struct cx_request *req);
 
 #endif

@@ -56,7 +56,8 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 	c->srv = req->app;
 	c->s = cx_server_store(c->srv);
 	if (!c->s) {
-		*ret = cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store does not answer");
+		*ret =
+		    cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store does not answer");
 		return false;
 	}
 	cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, CX_API_SESSION_COOKIE);
@@ -70,8 +71,9 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 
 		/* Sessions for people, tokens for scripts: no passwords per request. */
 		if (!authz || strncasecmp(authz, "Bearer ", 7) != 0) {
-			*ret = cx_reply_error(req, CX_EC_UNAUTHORIZED, NULL,
-					      "sign in (POST /api/v1/session) or send a Bearer token");
+			*ret =
+			    cx_reply_error(req, CX_EC_UNAUTHORIZED, NULL,
+			                   "sign in (POST /api/v1/session) or send a Bearer token");
 			return false;
 		}
 		switch (cx_auth_request(c->srv->auth, req)) {
@@ -81,8 +83,9 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 		case CX_AUTH_OK:
 			break;
 		default:
-			*ret = cx_reply_error(req, CX_EC_UNAUTHORIZED, NULL,
-					      "sign in (POST /api/v1/session) or send a Bearer token");
+			*ret =
+			    cx_reply_error(req, CX_EC_UNAUTHORIZED, NULL,
+			                   "sign in (POST /api/v1/session) or send a Bearer token");
 			return false;
 		}
 	}
@@ -92,7 +95,7 @@ bool cx_api_begin(struct cx_request *req, struct cx_api_ctx *c, enum MHD_Result 
 		if (!sent || strlen(sent) != strlen(c->csrf) ||
 		    sodium_memcmp(sent, c->csrf, strlen(c->csrf)) != 0) {
 			*ret = cx_reply_error(req, CX_EC_CSRF, "X-CSRF-Token",
-					      "send the session's csrf value in X-CSRF-Token");
+			                      "send the session's csrf value in X-CSRF-Token");
 			return false;
 		}
 	}
@@ -150,7 +153,7 @@ static size_t mask_codes(const struct cx_api_ctx *c, int64_t mask, const char **
 }
 
 char *cx_api_banner(const struct cx_api_ctx *c, const struct cx_object_row *row, char *out,
-		    size_t n)
+                    size_t n)
 {
 	const char *codes[64];
 	size_t ncodes = mask_codes(c, row->rel_mask, codes);
@@ -168,36 +171,75 @@ json_t *cx_api_summary(const struct cx_api_ctx *c, const struct cx_object_row *r
 	char created[CX_TIME_STRLEN], added[CX_TIME_STRLEN], banner[512];
 	const char *owner = cx_api_partner_code(c, row->owner);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", row->id, "type", row->type,
-			      "modified", row->version, "revoked", row->revoked, "banner",
-			      cx_api_banner(c, row, banner, sizeof(banner)), "date_added",
-			      cx_time_format(row->date_added, 6, added));
+	                      "modified", row->version, "revoked", row->revoked, "banner",
+	                      cx_api_banner(c, row, banner, sizeof(banner)), "date_added",
+	                      cx_time_format(row->date_added, 6, added));
 
 	if (!o)
 		return NULL;
 	if (row->name && *row->name)
 		json_object_set_new(o, "name", json_string(row->name));
 	json_object_set_new(o, "created",
-			    row->created ? json_string(cx_time_format(row->created,
-								      row->created % 1000 ? 6 : 3,
-								      created))
-					 : json_null());
+	                    row->created ? json_string(cx_time_format(
+	                                       row->created, row->created % 1000 ? 6 : 3, created))
+	                                 : json_null());
 	json_object_set_new(o, "owner", owner ? json_string(owner) : json_null());
-	json_object_set_new(o, "tlp", row->tlp ? json_string(cx_tlp_name((enum cx_tlp)row->tlp))
-					       : json_null());
+	json_object_set_new(
+	    o, "tlp", row->tlp ? json_string(cx_tlp_name((enum cx_tlp)row->tlp)) : json_null());
 	return o;
+}
+
+bool cx_api_json_media_type(const char *ct)
+{
+	size_t n;
+
+	if (!ct)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	n = strcspn(ct, ";");
+	while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+bool cx_api_text_ok(const char *s)
+{
+	/* jansson makes a string only of valid UTF-8. */
+	json_t *t = json_string(s);
+	bool ok = t != NULL;
+
+	json_decref(t);
+	return ok;
+}
+
+enum MHD_Result cx_api_store_failed(struct cx_request *req, enum cx_store_status st)
+{
+	if (st == CX_STORE_FULL)
+		return cx_reply_error(req, CX_EC_STORE_FULL, NULL,
+				      "the disk of the node's store is full; nothing was stored");
+	return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
 }
 
 json_t *cx_api_body(struct cx_request *req, enum MHD_Result *ret)
 {
 	json_error_t jerr;
-	json_t *body = json_loadb(cx_buf_cstr(&req->body), req->body.len, JSON_REJECT_DUPLICATES,
-				  &jerr);
+	json_t *body;
 
+	/* A body sent as anything else (a form, text) was not meant as JSON,
+	 * and a form is what a cross-site page can send. */
+	if (req->body.len &&
+	    !cx_api_json_media_type(cx_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		*ret = cx_reply_error(req, CX_EC_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
+		                      "send the body as Content-Type: application/json");
+		return NULL;
+	}
+	body = json_loadb(cx_buf_cstr(&req->body), req->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!body || !json_is_object(body)) {
 		json_decref(body);
 		*ret = cx_reply_error(req, CX_EC_BAD_JSON, NULL,
-				      "the body must be one JSON object (line %d: %s)", jerr.line,
-				      body ? "not an object" : jerr.text);
+		                      "the body must be one JSON object (line %d: %s)", jerr.line,
+		                      body ? "not an object" : jerr.text);
 		return NULL;
 	}
 	return body;

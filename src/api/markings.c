@@ -250,7 +250,7 @@ static void rel_id(const char *identity, const struct rel_request *rr, char *out
 	cx_buf_printf(&name, "%s\n%c\n", identity, rr->classification);
 	for (size_t i = 0; i < rr->n; i++)
 		cx_buf_printf(&name, "%s%s", i ? "," : "", rr->codes[i]);
-	cx_uuid_v5(CX_REL_EXTENSION_ID + strlen("extension-definition--"), cx_buf_cstr(&name),
+	cx_uuid_v5(&CX_REL_EXTENSION_ID[strlen("extension-definition--")], cx_buf_cstr(&name),
 		   name.len, uuid);
 	cx_buf_release(&name);
 	snprintf(out, n, "marking-definition--%s", uuid);

@@ -28,8 +28,14 @@ struct list_query {
 	size_t limit;
 	const char *cursor;
 	const char *bad, *why;
+	unsigned seen; /* bit i: PARAMS[i] was given */
 	struct cx_api_ctx *c;
 };
+
+/* The parameters of GET /api/v1/objects; each may be given once. */
+static const char *const PARAMS[] = {
+    "type",           "owner",           "q",       "status", "marking",
+    "modified_after", "modified_before", "revoked", "limit",  "cursor"};
 
 static const char *keep(struct list_query *lq, const char *v)
 {
@@ -45,7 +51,7 @@ static const char *keep(struct list_query *lq, const char *v)
 }
 
 static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-			      const char *value)
+                              const char *value)
 {
 	struct list_query *lq = cls;
 	int64_t v;
@@ -59,6 +65,15 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 		lq->why = why_;                                                                    \
 		return MHD_NO;                                                                     \
 	} while (0)
+	for (unsigned i = 0; i < sizeof(PARAMS) / sizeof(PARAMS[0]); i++) {
+		if (strcmp(key, PARAMS[i]) != 0)
+			continue;
+		if (lq->seen & (1u << i))
+			BAD("a parameter may be given only once");
+		lq->seen |= 1u << i;
+	}
+	if (!cx_api_text_ok(value))
+		BAD("a parameter's value must be UTF-8 text");
 	if (strcmp(key, "type") == 0) {
 		char *p = (char *)keep(lq, value);
 
@@ -87,8 +102,10 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 		if (!*value || !(lq->q = keep(lq, value)))
 			BAD("q must be a full-text query");
 	} else if (strcmp(key, "status") == 0) {
-		if (!*value || strlen(value) > 64 || !(lq->status = keep(lq, value)))
-			BAD("status must be a state name");
+		if (!*value || strlen(value) > 64 ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(value) ||
+		    !(lq->status = keep(lq, value)))
+			BAD("status must be a state name (a-z, 0-9, -)");
 	} else if (strcmp(key, "marking") == 0) {
 		if (strncmp(value, "marking-definition--", 20) != 0 || strlen(value) > 100 ||
 		    !(lq->marking = keep(lq, value)))
@@ -122,25 +139,25 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 
 /* Cursors: the last date_added shown, signed for this user and query. */
 static void cursor_mac(const struct cx_api_ctx *c, const struct cx_request *req,
-		       const struct list_query *lq, int64_t at, unsigned char mac[32])
+                       const struct list_query *lq, int64_t at, unsigned char mac[32])
 {
 	struct cx_buf m;
 
 	cx_buf_init(&m, 0);
 	cx_buf_printf(&m, "api1\n%lld\n%lld\n%s\n%s\n%s\n%lld\n%lld\n%d\n%lld\n",
-		      (long long)req->who.user, (long long)lq->owner, lq->q ? lq->q : "",
-		      lq->status ? lq->status : "", lq->marking ? lq->marking : "",
-		      (long long)lq->modified_after, (long long)lq->modified_before, lq->revoked,
-		      (long long)at);
+	              (long long)req->who.user, (long long)lq->owner, lq->q ? lq->q : "",
+	              lq->status ? lq->status : "", lq->marking ? lq->marking : "",
+	              (long long)lq->modified_after, (long long)lq->modified_before, lq->revoked,
+	              (long long)at);
 	for (size_t i = 0; i < lq->ntypes; i++)
 		cx_buf_printf(&m, "%s,", lq->types[i]);
 	crypto_auth_hmacsha256(mac, (const unsigned char *)cx_buf_cstr(&m), m.len,
-			       c->srv->next_key);
+	                       c->srv->next_key);
 	cx_buf_release(&m);
 }
 
 static void cursor_make(const struct cx_api_ctx *c, const struct cx_request *req,
-			const struct list_query *lq, int64_t at, char out[64])
+                        const struct list_query *lq, int64_t at, char out[64])
 {
 	unsigned char raw[24], mac[32];
 	uint64_t v = (uint64_t)at;
@@ -153,14 +170,14 @@ static void cursor_make(const struct cx_api_ctx *c, const struct cx_request *req
 }
 
 static bool cursor_check(const struct cx_api_ctx *c, const struct cx_request *req,
-			 const struct list_query *lq, int64_t *ret_at)
+                         const struct list_query *lq, int64_t *ret_at)
 {
 	unsigned char raw[64], mac[32];
 	size_t len;
 	uint64_t v = 0;
 
 	if (sodium_base642bin(raw, sizeof(raw), lq->cursor, strlen(lq->cursor), NULL, &len, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    len != 24)
 		return false;
 	for (int i = 0; i < 8; i++)
@@ -222,7 +239,7 @@ enum MHD_Result cx_api_objects_list(struct cx_request *req)
 	f.limit = lq.limit + 1;
 	if (lq.cursor && !cursor_check(&c, req, &lq, &f.added_before))
 		return cx_reply_error(req, CX_EC_BAD_PARAMETER, "cursor",
-				      "cursor is not one this node gave for this query");
+		                      "cursor is not one this node gave for this query");
 	cx_access_filter(&c.access, &f);
 	k.c = &c;
 	k.items = json_array();
@@ -234,7 +251,8 @@ enum MHD_Result cx_api_objects_list(struct cx_request *req)
 		json_decref(k.items);
 		if (lq.q && strncmp(c.s->error(c.s), "bad full-text query", 19) == 0)
 			return cx_reply_error(req, CX_EC_BAD_PARAMETER, "q",
-					      "q is not a valid full-text query: %s", c.s->error(c.s));
+			                      "q is not a valid full-text query: %s",
+			                      c.s->error(c.s));
 		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
 	}
 	body = json_pack("{s:o}", "items", k.items);
@@ -261,10 +279,10 @@ static int add_version(void *arg, const struct cx_object_row *row)
 	char added[CX_TIME_STRLEN], banner[512];
 
 	json_array_append_new(d->list,
-			      json_pack("{s:s, s:s, s:s, s:b}", "modified", row->version,
-					"date_added", cx_time_format(row->date_added, 6, added),
-					"banner", cx_api_banner(d->c, row, banner, sizeof(banner)),
-					"revoked", row->revoked));
+	                      json_pack("{s:s, s:s, s:s, s:b}", "modified", row->version,
+	                                "date_added", cx_time_format(row->date_added, 6, added),
+	                                "banner", cx_api_banner(d->c, row, banner, sizeof(banner)),
+	                                "revoked", row->revoked));
 	return 0;
 }
 
@@ -286,11 +304,10 @@ static int take_latest(void *arg, const struct cx_object_row *row)
 			if ((uint64_t)row->rel_mask & cx_partner_bit(d->c->partners.rowid[i]))
 				json_array_append_new(rel, json_string(d->c->partners.code[i]));
 	}
-	d->labels = json_pack("{s:o, s:o, s:s, s:o}", "owner",
-			      owner ? json_string(owner) : json_null(), "tlp",
-			      row->tlp ? json_string(cx_tlp_name((enum cx_tlp)row->tlp))
-				       : json_null(),
-			      "classification", cl, "releasable_to", rel);
+	d->labels = json_pack(
+	    "{s:o, s:o, s:s, s:o}", "owner", owner ? json_string(owner) : json_null(), "tlp",
+	    row->tlp ? json_string(cx_tlp_name((enum cx_tlp)row->tlp)) : json_null(),
+	    "classification", cl, "releasable_to", rel);
 	return 1;
 }
 
@@ -325,8 +342,8 @@ json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing)
 	if (c->s->objects_scan(c->s, &f, add_version, &d) < 0)
 		goto fail;
 	{
-		struct cx_object_filter r = {.versions = CX_VERSION_LAST, .ref_to = id,
-					     .ref_kind = "rel"};
+		struct cx_object_filter r = {
+		    .versions = CX_VERSION_LAST, .ref_to = id, .ref_kind = "rel"};
 
 		cx_access_filter(&c->access, &r);
 		rels = d.list = json_array();
@@ -338,8 +355,8 @@ json_t *cx_api_detail(struct cx_api_ctx *c, const char *id, bool *ret_missing)
 			goto fail;
 	}
 	out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "object", object, "summary", d.summary,
-			"labels", d.labels, "versions", versions, "relationships", rels,
-			"referenced_by", refs);
+	                "labels", d.labels, "versions", versions, "relationships", rels,
+	                "referenced_by", refs);
 	if (out) {
 		json_t *wf = cx_api_workflow(c, object, refs);
 
@@ -368,7 +385,9 @@ enum MHD_Result cx_api_object_get(struct cx_request *req)
 		return r;
 	detail = cx_api_detail(&c, req->params[0], &missing);
 	if (!detail && missing)
-		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no object %s", req->params[0]);
+		return cx_reply_error(req, CX_EC_NOT_FOUND, NULL, "no object %s",
+		                      cx_api_text_ok(req->params[0]) ? req->params[0]
+		                                                     : "with this id");
 	if (!detail)
 		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
 	return cx_reply_json(req, 200, detail);

@@ -26,8 +26,8 @@
 
 static const char *const op_words[] = {"list", "create", "read", "update", "delete"};
 
-enum cx_store_status cx_vault_refuse(struct cx_vault_call *v, enum cx_ec code,
-				     const char *field, const char *what, const char *fmt, ...)
+enum cx_store_status cx_vault_refuse(struct cx_vault_call *v, enum cx_ec code, const char *field,
+                                     const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -111,18 +111,19 @@ static void unpack_update(struct cx_vault_call *v, struct cx_vault_error *err)
 	const char *key;
 	json_t *val, *version = json_object_get(v->body, "version");
 
-	json_object_foreach (v->body, key, val) {
+	json_object_foreach(v->body, key, val)
+	{
 		if (strcmp(key, "version") != 0 && strcmp(key, "person") != 0) {
 			snprintf(err->field, sizeof(err->field), "%s", key);
 			snprintf(err->message, sizeof(err->message),
-				 "the body holds only version and person");
+			         "the body holds only version and person");
 			return;
 		}
 	}
 	if (!json_is_integer(version) || json_integer_value(version) < 1) {
 		snprintf(err->field, sizeof(err->field), "version");
 		snprintf(err->message, sizeof(err->message),
-			 "version must be the record's current version (a whole number)");
+		         "version must be the record's current version (a whole number)");
 		return;
 	}
 	v->expect_version = json_integer_value(version);
@@ -140,14 +141,17 @@ static enum cx_store_status check_body(struct cx_vault_call *v)
 	char field[sizeof(err.field) + 8];
 	const char *prefix;
 
+	if (v->not_json)
+		return cx_vault_refuse(v, CX_EC_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "invalid",
+		                       "send the body as Content-Type: application/json");
 	if (!v->body)
 		return cx_vault_refuse(v, CX_EC_BAD_JSON, NULL, "invalid",
-				       "the body must be one JSON object");
+		                       "the body must be one JSON object");
 	if (v->op == CX_VAULT_UPDATE) {
 		unpack_update(v, &err);
 		if (err.message[0])
 			return cx_vault_refuse(v, CX_EC_BAD_PARAMETER, err.field, "invalid", "%s",
-					       err.message);
+			                       err.message);
 	} else {
 		v->person = v->body;
 	}
@@ -155,7 +159,7 @@ static enum cx_store_status check_body(struct cx_vault_call *v)
 		return CX_STORE_OK;
 	prefix = v->op == CX_VAULT_UPDATE ? "person" : "";
 	snprintf(field, sizeof(field), "%s%s%s", prefix, *prefix && err.field[0] ? "." : "",
-		 err.field);
+	         err.field);
 	return cx_vault_refuse(v, CX_EC_UNPROCESSABLE, field, "invalid", "%s", err.message);
 }
 
@@ -204,16 +208,16 @@ static enum cx_store_status admit(struct cx_store *s, struct cx_vault_call *v)
 {
 	const struct cx_principal *who = &v->req->who;
 	const char *ids[1] = {v->case_id}, *types[1] = {CASE_TYPE};
-	struct cx_object_filter f = {.ids = ids, .nids = 1, .types = types, .ntypes = 1,
-				     .versions = CX_VERSION_LAST};
+	struct cx_object_filter f = {
+	    .ids = ids, .nids = 1, .types = types, .ntypes = 1, .versions = CX_VERSION_LAST};
 	struct case_seen seen = {false, 0, ""};
-	const char *missing = person_route(v->op) ? "no such person record"
-						  : "no such repatriation case";
+	const char *missing =
+	    person_route(v->op) ? "no such person record" : "no such repatriation case";
 	enum cx_store_status st;
 
 	if (v->reason_problem)
 		return cx_vault_refuse(v, CX_EC_BAD_PARAMETER, REASON_HEADER, "no-reason", "%s",
-				       v->reason_problem);
+		                       v->reason_problem);
 	if (v->person_id) {
 		st = s->vault_get(s, v->person_id, keep_row, &v->row);
 		if (st < 0 || (st == CX_STORE_OK && !v->row.found))
@@ -232,7 +236,7 @@ static enum cx_store_status admit(struct cx_store *s, struct cx_vault_call *v)
 		return cx_vault_refuse(v, CX_EC_NOT_FOUND, NULL, "not-found", "%s", missing);
 	if (!(who->roles & CX_ROLE_CASE_OFFICER) || (who->roles & CX_ROLE_PEER))
 		return cx_vault_refuse(v, CX_EC_FORBIDDEN, "role", "not-permitted",
-				       "the vault needs the case-officer role");
+		                       "the vault needs the case-officer role");
 	if (v->op == CX_VAULT_CREATE || v->op == CX_VAULT_UPDATE)
 		return check_body(v);
 	return CX_STORE_OK;
@@ -241,16 +245,16 @@ static enum cx_store_status admit(struct cx_store *s, struct cx_vault_call *v)
 static enum cx_store_status audit(struct cx_store *s, struct cx_vault_call *v)
 {
 	char action[32];
-	unsigned status = v->out.code ? cx_ec_info(v->out.code)->http_status
-			  : v->op == CX_VAULT_CREATE ? 201
-			  : v->op == CX_VAULT_DELETE ? 204
-						     : 200;
-	json_t *detail = json_pack("{s:s?, s:O, s:s?, s:s, s:i}", "case",
-				   v->case_id[0] ? v->case_id : NULL, "persons", v->persons,
-				   "reason", v->reason, "outcome", v->out.code ? v->out.what : "done",
-				   "status", (int)status);
-	struct cx_audit_entry e = {v->req->who.name, v->req->who.partner, action, v->req->id,
-				   NULL, detail, NULL};
+	unsigned status = v->out.code                ? cx_ec_info(v->out.code)->http_status
+	                  : v->op == CX_VAULT_CREATE ? 201
+	                  : v->op == CX_VAULT_DELETE ? 204
+	                                             : 200;
+	json_t *detail =
+	    json_pack("{s:s?, s:O, s:s?, s:s, s:i}", "case", v->case_id[0] ? v->case_id : NULL,
+	              "persons", v->persons, "reason", v->reason, "outcome",
+	              v->out.code ? v->out.what : "done", "status", (int)status);
+	struct cx_audit_entry e = {
+	    v->req->who.name, v->req->who.partner, action, v->req->id, NULL, detail, NULL};
 	enum cx_store_status st;
 
 	if (!detail)
@@ -289,8 +293,8 @@ static enum cx_store_status vault_tx(struct cx_store *s, void *arg)
 	if (v->person_id)
 		json_array_append_new(v->persons, json_string(v->person_id));
 	st = v->csrf_refused ? cx_vault_refuse(v, CX_EC_CSRF, "X-CSRF-Token", "csrf",
-					       "CSRF token missing or wrong")
-			     : admit(s, v);
+	                                       "CSRF token missing or wrong")
+	                     : admit(s, v);
 	if (st == CX_STORE_OK && !v->out.code)
 		st = cx_vault_perform(s, v);
 	if (st < 0)
@@ -305,7 +309,7 @@ static enum MHD_Result reply(struct cx_vault_call *v)
 
 	if (v->out.code)
 		return cx_reply_error(req, v->out.code, v->out.field[0] ? v->out.field : NULL, "%s",
-				      v->out.detail);
+		                      v->out.detail);
 	v->answer = NULL;
 	switch (v->op) {
 	case CX_VAULT_DELETE:
@@ -319,7 +323,7 @@ static enum MHD_Result reply(struct cx_vault_call *v)
 
 /* Everything the request says before the transaction looks at it. */
 static void call_init(struct cx_vault_call *v, struct cx_request *req, struct cx_api_ctx *c,
-		      enum cx_vault_op op)
+                      enum cx_vault_op op)
 {
 	memset(v, 0, sizeof(*v));
 	v->req = req;
@@ -335,6 +339,8 @@ static void call_init(struct cx_vault_call *v, struct cx_request *req, struct cx
 		v->person_id = req->params[0];
 	if (op != CX_VAULT_CREATE && op != CX_VAULT_UPDATE)
 		return;
+	v->not_json = req->body.len &&
+	              !cx_api_json_media_type(cx_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE));
 	v->body = json_loadb(cx_buf_cstr(&req->body), req->body.len, JSON_REJECT_DUPLICATES, NULL);
 	if (v->body && !json_is_object(v->body)) {
 		json_decref(v->body);
@@ -351,8 +357,7 @@ static void call_release(struct cx_vault_call *v)
 
 /* A signed-in caller whose state-changing request lacked the session's
  * CSRF token (cx_api_begin answered 403): audited like any refusal. */
-static void audit_csrf_refusal(struct cx_request *req, struct cx_api_ctx *c,
-			       enum cx_vault_op op)
+static void audit_csrf_refusal(struct cx_request *req, struct cx_api_ctx *c, enum cx_vault_op op)
 {
 	struct cx_vault_call v;
 
@@ -378,8 +383,7 @@ static enum MHD_Result vault_request(struct cx_request *req, enum cx_vault_op op
 	call_init(&v, req, &c, op);
 	if (v.persons)
 		st = cx_store_run(c.s, true, vault_tx, &v);
-	r = st < 0 ? cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed")
-		   : reply(&v);
+	r = st < 0 ? cx_api_store_failed(req, st) : reply(&v);
 	call_release(&v);
 	return r;
 }

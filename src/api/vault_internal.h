@@ -12,8 +12,13 @@
 /* The most person records one case holds. */
 #define CX_VAULT_MAX_PERSONS 500
 
-enum cx_vault_op { CX_VAULT_LIST, CX_VAULT_CREATE, CX_VAULT_READ, CX_VAULT_UPDATE,
-		   CX_VAULT_DELETE };
+enum cx_vault_op {
+	CX_VAULT_LIST,
+	CX_VAULT_CREATE,
+	CX_VAULT_READ,
+	CX_VAULT_UPDATE,
+	CX_VAULT_DELETE
+};
 
 /* A refusal (code != 0): the error reply, and the word the audit records. */
 struct cx_vault_outcome {
@@ -42,12 +47,13 @@ struct cx_vault_call {
 	const char *person_id; /* person routes: the id in the path, when valid */
 	const char *reason;    /* X-Access-Reason when valid, else NULL */
 	const char *reason_problem;
-	json_t *person;        /* create / update: the record to store (borrowed from body) */
+	json_t *person;         /* create / update: the record to store (borrowed from body) */
 	int64_t expect_version; /* update: the version the caller replaces */
 	json_t *body;
+	bool not_json;     /* create / update: a body not sent as application/json */
 	bool csrf_refused; /* only audit the refusal cx_api_begin answered */
 	/* Filled by each run of the transaction: */
-	char case_id[256];     /* "" when the path names no valid case */
+	char case_id[256]; /* "" when the path names no valid case */
 	struct cx_vault_stored row;
 	struct cx_vault_outcome out;
 	json_t *answer;  /* the success body */
@@ -57,9 +63,9 @@ struct cx_vault_call {
 
 /* Record a refusal in v->out. Returns CX_STORE_OK (the transaction goes on
  * to audit it). */
-enum cx_store_status cx_vault_refuse(struct cx_vault_call *v, enum cx_ec code,
-				     const char *field, const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+enum cx_store_status cx_vault_refuse(struct cx_vault_call *v, enum cx_ec code, const char *field,
+                                     const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Run the admitted operation inside the transaction: fills v->answer or
  * refuses (422, 409, 500). Returns the store status. */

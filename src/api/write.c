@@ -96,7 +96,7 @@ static enum MHD_Result store_and_answer(struct cx_request *req, struct cx_api_ct
 		r = cx_reply_error(req, CX_EC_FORBIDDEN, rep.items[0].err.rule, "%s",
 				   rep.items[0].err.message);
 	} else if (st < 0) {
-		r = cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+		r = cx_api_store_failed(req, st);
 	} else if (rep.items[0].status == CX_INGEST_REJECTED) {
 		r = cx_reply_error(req, ec_for_rule(rep.items[0].err.rule),
 				   rep.items[0].err.property[0] ? rep.items[0].err.property : NULL,

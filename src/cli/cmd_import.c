@@ -109,6 +109,7 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 	struct cx_buf input;
 	struct cx_store *s = NULL;
 	json_t *objects = NULL;
+	enum cx_store_status st;
 	const char *path, *collection = NULL;
 	char collection_id[64];
 	bool as_json = false, quiet = false;
@@ -196,7 +197,15 @@ int cx_cmd_import(struct cx_cli *cli, int argc, char **argv)
 	if (isatty(STDERR_FILENO) && json_array_size(objects) >= 1000) {
 		iopts.progress = progress;
 	}
-	if (cx_ingest_objects(s, objects, &iopts, &rep) < 0) {
+	st = cx_ingest_objects(s, objects, &iopts, &rep);
+	if (st == CX_STORE_FULL) {
+		cx_cli_error("the disk of the node's store is full, nothing was stored: free space "
+			     "and import again (%s)",
+			     s->error(s));
+		rc = CX_EXIT_NODE;
+		goto out;
+	}
+	if (st < 0) {
 		cx_cli_error("the store failed, nothing was stored: %s", s->error(s));
 		rc = CX_EXIT_NODE;
 		goto out;

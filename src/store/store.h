@@ -13,7 +13,11 @@
 #include <stdint.h>
 
 enum cx_store_status {
-	CX_STORE_HARD_ERROR = -2, /* corrupt, full disk, bug: do not retry */
+	/* The disk (or the quota) holding the store is full: the transaction
+	 * rolled back, nothing of it was written. Not retried; the same write
+	 * succeeds once space is freed, without reopening the store. */
+	CX_STORE_FULL = -3,
+	CX_STORE_HARD_ERROR = -2, /* corrupt, bug: do not retry */
 	CX_STORE_SOFT_ERROR = -1, /* busy or locked: retry the transaction */
 	CX_STORE_NO_RESULT = 0,   /* nothing found / nothing changed */
 	CX_STORE_OK = 1,          /* found / done */

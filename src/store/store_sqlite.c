@@ -83,6 +83,13 @@ enum cx_store_status cx_sq_status(struct sqlite_store *st, int rc)
 	snprintf(st->errmsg, sizeof(st->errmsg), "%s", sqlite3_errmsg(st->db));
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return CX_STORE_SOFT_ERROR;
+	/* SQLite says SQLITE_FULL when a write of its own finds no space, and
+	 * an I/O error when the system call around it (growing the shared
+	 * memory index, say) does. */
+	if (prim == SQLITE_FULL ||
+	    (prim == SQLITE_IOERR &&
+	     (sqlite3_system_errno(st->db) == ENOSPC || sqlite3_system_errno(st->db) == EDQUOT)))
+		return CX_STORE_FULL;
 	return CX_STORE_HARD_ERROR;
 }
 

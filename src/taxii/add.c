@@ -232,6 +232,10 @@ enum MHD_Result cx_taxii_objects_add(struct cx_request *req)
 		cx_log(CX_LOG_ERROR, req->id, "store failed", " reason=\"%s\"", c.s->error(c.s));
 		json_decref(objects);
 		cx_ingest_report_release(&rep);
+		if (st == CX_STORE_FULL)
+			return cx_taxii_error(req, CX_EC_STORE_FULL, NULL,
+					      "the disk of the node's store is full; nothing was "
+					      "added");
 		return cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL,
 				      "the store failed; nothing was added");
 	}

@@ -10,7 +10,7 @@
 #include "util/time.h"
 
 enum MHD_Result cx_taxii_reply(struct cx_request *req, unsigned status, char *body, size_t len,
-			       const char *const *headers)
+                               const char *const *headers)
 {
 	return cx_reply_owned(req, status, CX_TAXII_MEDIA_TYPE, body, len, headers);
 }
@@ -26,7 +26,7 @@ enum MHD_Result cx_taxii_reply_json(struct cx_request *req, unsigned status, jso
 }
 
 enum MHD_Result cx_taxii_error(struct cx_request *req, enum cx_ec code, const char *parameter,
-			       const char *fmt, ...)
+                               const char *fmt, ...)
 {
 	const struct cx_ec_info *info = cx_ec_info(code);
 	static const char *const challenge[] = {"WWW-Authenticate", CX_AUTH_CHALLENGE, NULL};
@@ -40,12 +40,19 @@ enum MHD_Result cx_taxii_error(struct cx_request *req, enum cx_ec code, const ch
 	va_end(ap);
 	snprintf(ecode, sizeof(ecode), "%d", (int)info->code);
 	snprintf(status, sizeof(status), "%u", info->http_status);
-	body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", info->title, "description",
-			 description, "error_id", req->id, "error_code", ecode, "http_status",
-			 status);
-	if (!body) /* the description held invalid UTF-8 */
-		body = json_pack("{s:s, s:s, s:s, s:s}", "title", info->title, "error_id", req->id,
-				 "error_code", ecode, "http_status", status);
+	body =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", info->title, "description", description,
+	              "error_id", req->id, "error_code", ecode, "http_status", status);
+	if (!body) {
+		/* The description quoted invalid UTF-8 from the request: keep it,
+		 * with every byte outside ASCII shown as '?'. */
+		for (char *p = description; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				*p = '?';
+		body = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", info->title, "description",
+		                 description, "error_id", req->id, "error_code", ecode,
+		                 "http_status", status);
+	}
 	if (body && parameter)
 		json_object_set_new(body, "details", json_pack("{s:s}", "parameter", parameter));
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -53,11 +60,10 @@ enum MHD_Result cx_taxii_error(struct cx_request *req, enum cx_ec code, const ch
 	if (!text)
 		return MHD_NO;
 	return cx_reply_owned(req, info->http_status, CX_TAXII_MEDIA_TYPE, text, strlen(text),
-			      code == CX_EC_UNAUTHORIZED ? challenge : NULL);
+	                      code == CX_EC_UNAUTHORIZED ? challenge : NULL);
 }
 
-enum MHD_Result cx_taxii_layer_error(struct cx_request *req, enum cx_ec code,
-				     const char *detail)
+enum MHD_Result cx_taxii_layer_error(struct cx_request *req, enum cx_ec code, const char *detail)
 {
 	return cx_taxii_error(req, code, NULL, "%s", detail);
 }
@@ -129,7 +135,7 @@ static bool accepts_taxii(const char *accept)
 }
 
 bool cx_taxii_begin(struct cx_request *req, struct cx_taxii_ctx *c, bool with_root,
-		    enum MHD_Result *ret)
+                    enum MHD_Result *ret)
 {
 	memset(c, 0, sizeof(*c));
 	c->srv = req->app;
@@ -141,26 +147,27 @@ bool cx_taxii_begin(struct cx_request *req, struct cx_taxii_ctx *c, bool with_ro
 		break;
 	default:
 		*ret = cx_taxii_error(req, CX_EC_UNAUTHORIZED, NULL,
-				      "send a user name and password (HTTP Basic) or a Bearer "
-				      "token");
+		                      "send a user name and password (HTTP Basic) or a Bearer "
+		                      "token");
 		return false;
 	}
 	if (!accepts_taxii(cx_request_header(req, MHD_HTTP_HEADER_ACCEPT))) {
 		*ret = cx_taxii_error(req, CX_EC_NOT_ACCEPTABLE, NULL,
-				      "the Accept header must include " CX_TAXII_MEDIA_TYPE);
+		                      "the Accept header must include " CX_TAXII_MEDIA_TYPE);
 		return false;
 	}
 	cx_access_for(&req->who, c->srv->home_partner, &c->access);
 	c->s = cx_server_store(c->srv);
 	if (!c->s) {
-		*ret = cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store does not answer");
+		*ret =
+		    cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store does not answer");
 		return false;
 	}
 	if (with_root) {
 		c->root = cx_config_root(&c->srv->cfg, req->params[0]);
 		if (!c->root) {
 			*ret = cx_taxii_error(req, CX_EC_NOT_FOUND, NULL, "no API root '%s'",
-					      req->params[0]);
+			                      req->params[0]);
 			return false;
 		}
 	}
@@ -168,25 +175,26 @@ bool cx_taxii_begin(struct cx_request *req, struct cx_taxii_ctx *c, bool with_ro
 }
 
 bool cx_taxii_collection(struct cx_request *req, struct cx_taxii_ctx *c, bool need_read,
-			 bool need_write, enum MHD_Result *ret)
+                         bool need_write, enum MHD_Result *ret)
 {
-	enum cx_store_status st = c->s->collection_get(c->s, c->root->name, req->params[1], &c->coll);
+	enum cx_store_status st =
+	    c->s->collection_get(c->s, c->root->name, req->params[1], &c->coll);
 
 	if (st == CX_STORE_OK)
 		st = c->s->collection_access(c->s, c->coll.rowid, req->who.partner, req->who.roles,
-					     &c->can_read, &c->can_write);
+		                             &c->can_read, &c->can_write);
 	if (st < 0) {
 		*ret = cx_taxii_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
 		return false;
 	}
 	if (st == CX_STORE_NO_RESULT || (!c->can_read && !c->can_write)) {
 		*ret = cx_taxii_error(req, CX_EC_NOT_FOUND, NULL, "no collection '%s' in %s",
-				      req->params[1], c->root->name);
+		                      req->params[1], c->root->name);
 		return false;
 	}
 	if ((need_read && !c->can_read) || (need_write && !c->can_write)) {
 		*ret = cx_taxii_error(req, CX_EC_FORBIDDEN, NULL, "you may not %s this collection",
-				      need_write && !c->can_write ? "write to" : "read");
+		                      need_write && !c->can_write ? "write to" : "read");
 		return false;
 	}
 	return true;

@@ -31,7 +31,8 @@ import requests
 from .checks import Checks
 from .gen import COLLECTIONS, PARTNERS, ROUNDS, Scenario
 from .model import REL_EXT, Model, Principal, tlp_markings, version_key
-from nodetools import CX_BIN, REPO, cx_env, ini_set, free_port, without_provenance
+from nodetools import (CX_BIN, REPO, cx_env, ini_set, free_port, terminate, wait_healthy,
+                       without_provenance)
 
 TLP_FILE = REPO.parent / "shared" / "data" / "tlp-markings.json"
 DEFAULT_SEED = 20261126
@@ -118,30 +119,12 @@ class Node:
                                       "--listen", f"127.0.0.1:{port}"],
                                      stdout=logf, stderr=logf, env=cx_env())
         logf.close()
-        end = time.monotonic() + 20
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"cx serve exited with {self.proc.returncode}:\n"
-                                     f"{self.log.read_bytes()[-3000:]!r}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < end, "cx serve gave no /healthz within 20 s"
-            time.sleep(0.05)
+        wait_healthy(self.proc, self.base, self.log)
 
     def stop(self):
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                raise AssertionError("cx serve did not stop within 15 s of SIGTERM")
+        terminate(self.proc)
         text = self.log.read_bytes().decode("utf-8", "replace") if self.log.exists() else ""
         for mark in SANITIZER_MARKS:
             assert mark not in text, f"sanitizer report from cx serve:\n{text[-4000:]}"

@@ -20,7 +20,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 import urllib.parse
 import uuid
 from pathlib import Path
@@ -28,7 +27,8 @@ from pathlib import Path
 import pytest
 import requests
 import requests.adapters
-from nodetools import CX_BIN, cx_env, run_cx, ini_set, parse_token, free_port
+from nodetools import (CX_BIN, cx_env, run_cx, ini_set, parse_token, free_port, terminate,
+                       wait_healthy)
 
 
 API = "/api/v1"
@@ -257,30 +257,10 @@ class Node:
                                      stdout=logf, stderr=logf, env=cx_env())
         logf.close()
         _SERVER_LOGS.append(self.log)
-        end = time.monotonic() + 20
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"cx serve exited with {self.proc.returncode}:\n"
-                                     f"{self.log.read_bytes()[-3000:]!r}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > end:
-                raise AssertionError("cx serve gave no /healthz within 20 s:\n"
-                                     f"{self.log.read_bytes()[-3000:]!r}")
-            time.sleep(0.05)
+        wait_healthy(self.proc, self.base, self.log)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                raise AssertionError("cx serve did not stop within 15 s of SIGTERM")
+        terminate(self.proc)
         if self.log in _SERVER_LOGS:
             _SERVER_LOGS.remove(self.log)
         text = self.log.read_bytes().decode("utf-8", "replace") if self.log.exists() else ""
