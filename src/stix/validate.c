@@ -1,7 +1,8 @@
 /* Entry points of STIX validation and the rules every object shares: the
- * nesting depth and the common properties (the structures they hold are
- * checked in validate_structures.c; custom properties, extensions and custom
- * object types declared by an extension-definition in validate_ext.c). After
+ * nesting depth, numbers the node can read back, and the common properties
+ * (the structures they hold are checked in validate_structures.c; custom
+ * properties, extensions and custom object types declared by an
+ * extension-definition in validate_ext.c). After
  * these, cx_stix_validate() hands the object to the validator of its type;
  * property tables (cx_v_props) serve those. */
 #include "stix/validate.h"
@@ -70,12 +71,36 @@ static int common_values(const json_t *obj, const char *type, struct cx_stix_err
 
 /* ---- Structure -------------------------------------------------------------- */
 
+/* The canonical form (RFC 8785) writes a number of magnitude below 10^21 as
+ * an integer literal (every double from 2^53 on is whole), and an integer
+ * past 2^53 as the nearest double. From 2^63 on, that literal is outside
+ * the 64-bit integers that jansson, and so every reader in this node, can
+ * parse: the stored object could never be read again. */
+static bool number_unreadable(const json_t *v)
+{
+	double d;
+
+	if (json_is_integer(v))
+		d = (double)json_integer_value(v);
+	else if (json_is_real(v))
+		d = json_real_value(v);
+	else
+		return false;
+	return (d >= 9223372036854775808.0 && d < 1e21) ||
+	       (d < -9223372036854775808.0 && d > -1e21);
+}
+
 static int depth_walk(const json_t *v, int level, int max, char *path, size_t cap,
                       struct cx_stix_error *err)
 {
 	size_t len = strlen(path);
 	int r = 0;
 
+	if (number_unreadable(v))
+		return cx_v_fail(err, path, NULL, CX_RULE_RANGE,
+		                 "the number %.17g cannot be stored: in canonical form (RFC 8785) "
+		                 "it is an integer outside the 64-bit range",
+		                 json_number_value(v));
 	if (!json_is_object(v) && !json_is_array(v))
 		return 0;
 	if (level > max)
@@ -99,20 +124,22 @@ static int depth_walk(const json_t *v, int level, int max, char *path, size_t ca
 }
 
 /* The cheap pass: only when it finds a problem does depth_walk build paths. */
-static bool too_deep(const json_t *v, int level, int max)
+static bool structure_bad(const json_t *v, int level, int max)
 {
+	if (number_unreadable(v))
+		return true;
 	if (json_is_array(v)) {
 		if (level > max)
 			return true;
 		for (size_t i = 0; i < json_array_size(v); i++)
-			if (too_deep(json_array_get(v, i), level + 1, max))
+			if (structure_bad(json_array_get(v, i), level + 1, max))
 				return true;
 	} else if (json_is_object(v)) {
 		if (level > max)
 			return true;
 		for (void *it = json_object_iter((json_t *)v); it;
 		     it = json_object_iter_next((json_t *)v, it))
-			if (too_deep(json_object_iter_value(it), level + 1, max))
+			if (structure_bad(json_object_iter_value(it), level + 1, max))
 				return true;
 	}
 	return false;
@@ -122,7 +149,7 @@ int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err)
 {
 	char path[CX_V_PATH_MAX] = "";
 
-	if (!too_deep(v, 1, max))
+	if (!structure_bad(v, 1, max))
 		return 0;
 	return depth_walk(v, 1, max, path, sizeof(path), err);
 }

@@ -251,7 +251,9 @@ int cx_v_lang(const json_t *o, const char *at, const char *key, unsigned flags,
 /* ---- Structure and common properties (validate.c) ------------------------ */
 
 /* Reject JSON containers nested deeper than max levels below v (v itself is
- * level 1) with CX_RULE_DEPTH at the path of the first too-deep container. */
+ * level 1) with CX_RULE_DEPTH at the path of the first too-deep container,
+ * and numbers whose canonical form no 64-bit reader can parse (magnitude
+ * from 2^63 to 10^21) with CX_RULE_RANGE at theirs. */
 int cx_v_depth(const json_t *v, int max, struct cx_stix_error *err);
 
 /* Whether `name` is one of the STIX common properties (type, spec_version,

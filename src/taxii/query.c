@@ -27,10 +27,11 @@ static const struct {
 	{"match[spec_version]", CX_P_SPEC_VERSION},
 };
 
-static enum MHD_Result bad(struct cx_taxii_query *q, const char *param, const char *fmt, ...)
+/* Record the first problem; returns false, which ends the parse. */
+static bool bad(struct cx_taxii_query *q, const char *param, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static enum MHD_Result bad(struct cx_taxii_query *q, const char *param, const char *fmt, ...)
+static bool bad(struct cx_taxii_query *q, const char *param, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,7 +39,7 @@ static enum MHD_Result bad(struct cx_taxii_query *q, const char *param, const ch
 	va_start(ap, fmt);
 	vsnprintf(q->bad_reason, sizeof(q->bad_reason), fmt, ap);
 	va_end(ap);
-	return MHD_NO; /* stops the iteration */
+	return false;
 }
 
 static bool type_name_ok(const char *s, size_t n)
@@ -85,12 +86,12 @@ static int split(struct cx_taxii_query *q, const char *value, const char **out)
 	}
 }
 
-static enum MHD_Result parse_versions(struct cx_taxii_query *q, const char *key,
-				      const char *value)
+static bool parse_versions(struct cx_taxii_query *q, const char *key, const char *value)
 {
 	const char *vals[CX_TAXII_MAX_VALUES];
 	int n = split(q, value, vals);
 
+	q->versions = 0; /* given: no longer the default "last" */
 	if (n < 0)
 		return bad(q, key, "'%s' is not a comma-separated list of versions", value);
 	for (int i = 0; i < n; i++) {
@@ -118,25 +119,40 @@ static enum MHD_Result parse_versions(struct cx_taxii_query *q, const char *key,
 			return bad(q, key, "'%s' is not last, first, all or a timestamp", vals[i]);
 		}
 	}
-	return MHD_YES;
+	return true;
+}
+
+void cx_taxii_query_start(struct cx_taxii_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->spec21 = true;
+	q->versions = CX_VERSION_LAST;
 }
 
 static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 			      const char *value)
 {
 	struct parse_ctx *ctx = cls;
-	struct cx_taxii_query *q = ctx->q;
+
+	(void)kind;
+	return cx_taxii_query_arg(ctx->q, ctx->allowed, key, value) ? MHD_YES : MHD_NO;
+}
+
+bool cx_taxii_query_arg(struct cx_taxii_query *q, unsigned allowed, const char *key,
+			const char *value)
+{
 	unsigned bit = 0;
 	int64_t v;
 	int n;
 
-	(void)kind;
+	if (q->bad_param)
+		return false;
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(key, known[i].name) == 0)
 			bit = known[i].bit;
 	if (!bit)
-		return MHD_YES; /* unknown fields may be ignored (section 3.4) */
-	if (!(ctx->allowed & bit))
+		return true; /* unknown fields may be ignored (section 3.4) */
+	if (!(allowed & bit))
 		return bad(q, key, "this endpoint does not take %s", key);
 	if (q->seen & bit)
 		return bad(q, key, "%s may be given only once", key);
@@ -147,16 +163,16 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 	case CX_P_ADDED_AFTER:
 		if (cx_time_parse(value, &q->added_after, NULL) < 0)
 			return bad(q, key, "'%s' is not an RFC 3339 UTC timestamp", value);
-		return MHD_YES;
+		return true;
 	case CX_P_LIMIT:
 		if (cx_parse_i64(value, 1, INT64_MAX, &v) < 0)
 			return bad(q, key, "'%s' is not a positive integer", value);
 		q->limit = (size_t)v;
-		return MHD_YES;
+		return true;
 	case CX_P_NEXT:
 		if (cx_strlcpy(q->next, value, sizeof(q->next)) < 0)
 			return bad(q, key, "not a next value of this server");
-		return MHD_YES;
+		return true;
 	case CX_P_ID:
 		n = split(q, value, q->ids);
 		if (n < 0)
@@ -165,7 +181,7 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 		for (size_t i = 0; i < q->nids; i++)
 			if (!stix_id_ok(q->ids[i]))
 				return bad(q, key, "'%s' is not a STIX id", q->ids[i]);
-		return MHD_YES;
+		return true;
 	case CX_P_TYPE:
 		n = split(q, value, q->types);
 		if (n < 0)
@@ -174,7 +190,7 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 		for (size_t i = 0; i < q->ntypes; i++)
 			if (!type_name_ok(q->types[i], strlen(q->types[i])))
 				return bad(q, key, "'%s' is not a type name", q->types[i]);
-		return MHD_YES;
+		return true;
 	case CX_P_VERSION:
 		return parse_versions(q, key, value);
 	case CX_P_SPEC_VERSION: {
@@ -196,10 +212,10 @@ static enum MHD_Result on_arg(void *cls, enum MHD_ValueKind kind, const char *ke
 			if (strcmp(vals[i], "2.1") == 0)
 				q->spec21 = true;
 		}
-		return MHD_YES;
+		return true;
 	}
 	}
-	return MHD_YES;
+	return true;
 }
 
 bool cx_taxii_query_parse(struct cx_request *req, unsigned allowed, struct cx_taxii_query *q,
@@ -207,16 +223,20 @@ bool cx_taxii_query_parse(struct cx_request *req, unsigned allowed, struct cx_ta
 {
 	struct parse_ctx ctx = {q, allowed};
 
-	memset(q, 0, sizeof(*q));
-	q->spec21 = true;
+	cx_taxii_query_start(q);
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, on_arg, &ctx);
 	if (q->bad_param) {
 		*ret = cx_taxii_error(req, CX_EC_BAD_PARAMETER, q->bad_param, "%s", q->bad_reason);
 		return false;
 	}
-	if (!(q->seen & CX_P_VERSION))
-		q->versions = CX_VERSION_LAST;
 	return true;
+}
+
+/* A string of the message, length first, so that no value (a path segment
+ * or a match[] value may hold any byte) can pass for another split. */
+static void field(struct cx_buf *m, const char *s)
+{
+	cx_buf_printf(m, "%zu:%s\n", strlen(s), s);
 }
 
 /* The message a next token signs: who, where, which filters, and where the
@@ -225,15 +245,18 @@ static void next_message(const struct cx_taxii_ctx *c, const struct cx_request *
 			 const char *endpoint, const struct cx_taxii_query *q, int64_t last_added,
 			 struct cx_buf *m)
 {
-	cx_buf_printf(m, "v1\n%lld\n%s\n%s\n%lld\n%s\n%lld\n", (long long)req->who.user, endpoint,
-		      c->root ? c->root->name : "", (long long)c->coll.rowid,
-		      req->params[2], (long long)q->added_after);
+	cx_buf_printf(m, "v2\n%lld\n", (long long)req->who.user);
+	field(m, endpoint);
+	field(m, c->root ? c->root->name : "");
+	cx_buf_printf(m, "%lld\n", (long long)c->coll.rowid);
+	field(m, req->params[2]);
+	cx_buf_printf(m, "%lld\n%zu\n", (long long)q->added_after, q->nids);
 	for (size_t i = 0; i < q->nids; i++)
-		cx_buf_printf(m, "%s,", q->ids[i]);
-	cx_buf_putc(m, '\n');
+		field(m, q->ids[i]);
+	cx_buf_printf(m, "%zu\n", q->ntypes);
 	for (size_t i = 0; i < q->ntypes; i++)
-		cx_buf_printf(m, "%s,", q->types[i]);
-	cx_buf_printf(m, "\n%u/%d\n", q->versions, q->all_versions);
+		field(m, q->types[i]);
+	cx_buf_printf(m, "%u/%d\n%zu\n", q->versions, q->all_versions, q->nmodified);
 	for (size_t i = 0; i < q->nmodified; i++)
 		cx_buf_printf(m, "%lld,", (long long)q->modified[i]);
 	cx_buf_printf(m, "\n%d\n%lld", q->spec21, (long long)last_added);

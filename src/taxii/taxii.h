@@ -87,6 +87,14 @@ struct cx_taxii_query {
  * replying 400. */
 bool cx_taxii_query_parse(struct cx_request *req, unsigned allowed, struct cx_taxii_query *q,
 			  enum MHD_Result *ret);
+/* The same parse without a request: cx_taxii_query_start() resets q, then
+ * each argument goes through cx_taxii_query_arg() (key and value decoded;
+ * value NULL when the argument has no "="). That returns false once a
+ * problem is recorded in q->bad_param and q->bad_reason, and for every
+ * argument after it. */
+void cx_taxii_query_start(struct cx_taxii_query *q);
+bool cx_taxii_query_arg(struct cx_taxii_query *q, unsigned allowed, const char *key,
+			const char *value);
 
 /* `next` tokens: opaque, signed by the node, bound to the user, endpoint,
  * collection, object and filters. */

@@ -1173,6 +1173,36 @@ static void test_nul_in_string_is_refused(void **state)
 	json_decref(o);
 }
 
+/* A number is stored in canonical form (RFC 8785), which writes magnitudes
+ * below 10^21 as integer literals; from 2^63 on no 64-bit reader could read
+ * the stored object back, so it is refused where it stands. */
+static void test_number_unreadable_in_canonical_form_is_refused(void **state)
+{
+	struct cx_stix_error err;
+	json_t *o = load(attack_pattern);
+
+	(void)state;
+	json_object_set_new(o, "x_size", json_real(1e20));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), -EINVAL);
+	assert_string_equal(err.rule, CX_RULE_RANGE);
+	assert_string_equal(err.property, "x_size");
+	json_object_set_new(o, "x_size", json_pack("{s:[I]}", "n", (json_int_t)INT64_MAX));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), -EINVAL);
+	assert_string_equal(err.rule, CX_RULE_RANGE);
+	assert_string_equal(err.property, "x_size.n[0]");
+	json_object_set_new(o, "x_size", json_real(-1e19));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), -EINVAL);
+	assert_string_equal(err.property, "x_size");
+	/* Readable: the 64-bit range's ends, and the exponent form from 10^21. */
+	json_object_set_new(o, "x_size", json_real(1e21));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), 0);
+	json_object_set_new(o, "x_size", json_real(-9223372036854775808.0));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), 0);
+	json_object_set_new(o, "x_size", json_integer(INT64_MAX - 1024));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), 0);
+	json_decref(o);
+}
+
 /* ---- Bundles and kinds ----------------------------------------------------------- */
 
 static void expect_bundle(const char *text, const char *rule, const char *prop)
@@ -1519,6 +1549,7 @@ int main(void)
 	    cmocka_unit_test(test_depth_limit),
 	    cmocka_unit_test(test_not_an_object),
 	    cmocka_unit_test(test_nul_in_string_is_refused),
+	    cmocka_unit_test(test_number_unreadable_in_canonical_form_is_refused),
 	    cmocka_unit_test(test_bundle),
 	    cmocka_unit_test(test_kind_of),
 	    cmocka_unit_test(test_name_syntax),
