@@ -23,7 +23,7 @@ static const char help[] =
 	"\n"
 	"  show      print the public key (base64) and the key id ('ed25519:' and the\n"
 	"            first 16 hex digits of its SHA-256); --json prints\n"
-	"            {\"key_id\", \"public_key\", \"node\"}\n"
+	"            {\"algorithm\", \"key_id\", \"public_key\", \"node\"}\n"
 	"  verify    check the provenance signature of each object of a STIX bundle,\n"
 	"            TAXII envelope or single object against this node's key: one line\n"
 	"            per object (ok, unsigned, bad-signature, wrong-key)\n"

@@ -28,9 +28,9 @@ static const char help[] =
     "it, the peer-role user this node is there and its password or token (read\n"
     "from the first line of standard input and stored as given: protect the node\n"
     "folder), the peer node's Ed25519 public key (base64 of 32 bytes) and key id\n"
-    "(default: derived from the key, as 'cx key show' prints it), and the remote collections to "
-    "pull. --into names a local collection (id or\n"
-    "alias) every pulled object is added to, so that this node serves it on.\n"
+    "(default: derived from the key, as 'cx key show' prints it), and the remote\n"
+    "collections to pull. --into names a local collection (id or alias) every\n"
+    "pulled object is added to, so that this node serves it on.\n"
     "\n"
     "Exit codes: 0 done; 1 no such peer, or name taken; 2 usage; 3 node or store.\n";
 
