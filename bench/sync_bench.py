@@ -8,6 +8,8 @@
 2. A "nothing changed" round: `cx sync` when A has nothing new, with A
    holding 10,000 and then 1,000,000 objects; the two times should be about
    equal (one small request per collection whatever the store's size).
+
+Writes bench/results/sync.json.
 """
 import argparse
 import json
@@ -21,6 +23,9 @@ import tempfile
 import time
 import urllib.request
 import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 
 GREEN = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"
 USA = "identity--0b0e2c5e-7f8c-4d6a-9a51-1f2d3e4c5b60"
@@ -152,6 +157,7 @@ def main():
     ap.add_argument("--objects", type=int, default=100000)
     ap.add_argument("--small", type=int, default=10000)
     ap.add_argument("--large", type=int, default=1000000)
+    ap.add_argument("--json", help="results file (default bench/results/sync.json)")
     a = ap.parse_args()
     CX = os.path.abspath(a.cx)
     tmp = tempfile.mkdtemp(prefix="cx-sync-bench-")
@@ -192,6 +198,12 @@ def main():
                 os.unlink(p)
         print(f"nothing-changed round, {a.large:,} vs {a.small:,} objects: "
               f"ratio {rounds[a.large] / rounds[a.small]:.2f} (about 1 is the aim)")
+        benchlib.write_results("sync", {
+            "objects": a.objects, "page_limit": 1000,
+            "initial_sync": {"objects_per_s": sync_rate, "seconds": t},
+            "import": {"objects_per_s": import_rate},
+            "nothing_changed": [{"objects": n, "ms": rounds[n] * 1000}
+                                for n in (a.small, a.large)]}, a.json)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
