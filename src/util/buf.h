@@ -33,7 +33,8 @@ int cx_buf_puts(struct cx_buf *b, const char *s);
 int cx_buf_putc(struct cx_buf *b, char c);
 int cx_buf_printf(struct cx_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int cx_buf_vprintf(struct cx_buf *b, const char *fmt, va_list ap);
+int cx_buf_vprintf(struct cx_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Append s as a JSON string literal with quotes (RFC 8785 escaping). */
 int cx_buf_put_json_string(struct cx_buf *b, const char *s, size_t n);
 
