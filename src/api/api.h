@@ -45,6 +45,10 @@ int64_t cx_api_partner_rowid(const struct cx_api_ctx *c, const char *code);
 
 /* A summary of a row as JSON (doc/API.md, SUMMARY). */
 json_t *cx_api_summary(const struct cx_api_ctx *c, const struct cx_object_row *row);
+/* The same summary appended to b as JSON text (a list writes its page this
+ * way, without building values to serialise); returns b's error state. */
+int cx_api_summary_write(const struct cx_api_ctx *c, const struct cx_object_row *row,
+                         struct cx_buf *b);
 /* The banner of a row's labels. */
 char *cx_api_banner(const struct cx_api_ctx *c, const struct cx_object_row *row, char *out,
 		    size_t n);

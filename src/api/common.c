@@ -166,26 +166,52 @@ char *cx_api_banner(const struct cx_api_ctx *c, const struct cx_object_row *row,
 	return out;
 }
 
-json_t *cx_api_summary(const struct cx_api_ctx *c, const struct cx_object_row *row)
+/* A member "name":"value" (a JSON string, or null when v is NULL). */
+static void member(struct cx_buf *b, const char *name, const char *v, bool first)
+{
+	if (!first)
+		cx_buf_putc(b, ',');
+	cx_buf_put_json_string(b, name, strlen(name));
+	cx_buf_putc(b, ':');
+	if (v)
+		cx_buf_put_json_string(b, v, strlen(v));
+	else
+		cx_buf_puts(b, "null");
+}
+
+int cx_api_summary_write(const struct cx_api_ctx *c, const struct cx_object_row *row,
+                         struct cx_buf *b)
 {
 	char created[CX_TIME_STRLEN], added[CX_TIME_STRLEN], banner[512];
-	const char *owner = cx_api_partner_code(c, row->owner);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s}", "id", row->id, "type", row->type,
-	                      "modified", row->version, "revoked", row->revoked, "banner",
-	                      cx_api_banner(c, row, banner, sizeof(banner)), "date_added",
-	                      cx_time_format(row->date_added, 6, added));
 
-	if (!o)
-		return NULL;
+	cx_buf_putc(b, '{');
+	member(b, "id", row->id, true);
+	member(b, "type", row->type, false);
+	member(b, "modified", row->version, false);
+	cx_buf_puts(b, row->revoked ? ",\"revoked\":true" : ",\"revoked\":false");
+	member(b, "banner", cx_api_banner(c, row, banner, sizeof(banner)), false);
+	member(b, "date_added", cx_time_format(row->date_added, 6, added), false);
 	if (row->name && *row->name)
-		json_object_set_new(o, "name", json_string(row->name));
-	json_object_set_new(o, "created",
-	                    row->created ? json_string(cx_time_format(
-	                                       row->created, row->created % 1000 ? 6 : 3, created))
-	                                 : json_null());
-	json_object_set_new(o, "owner", owner ? json_string(owner) : json_null());
-	json_object_set_new(
-	    o, "tlp", row->tlp ? json_string(cx_tlp_name((enum cx_tlp)row->tlp)) : json_null());
+		member(b, "name", row->name, false);
+	member(b, "created",
+	       row->created ? cx_time_format(row->created, row->created % 1000 ? 6 : 3, created)
+	                    : NULL,
+	       false);
+	member(b, "owner", cx_api_partner_code(c, row->owner), false);
+	member(b, "tlp", row->tlp ? cx_tlp_name((enum cx_tlp)row->tlp) : NULL, false);
+	cx_buf_putc(b, '}');
+	return b->err;
+}
+
+json_t *cx_api_summary(const struct cx_api_ctx *c, const struct cx_object_row *row)
+{
+	struct cx_buf b;
+	json_t *o = NULL;
+
+	cx_buf_init(&b, 0);
+	if (cx_api_summary_write(c, row, &b) == 0)
+		o = json_loadb(cx_buf_cstr(&b), b.len, 0, NULL);
+	cx_buf_release(&b);
 	return o;
 }
 

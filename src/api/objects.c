@@ -191,7 +191,7 @@ static bool cursor_check(const struct cx_api_ctx *c, const struct cx_request *re
 
 struct collect {
 	const struct cx_api_ctx *c;
-	json_t *items;
+	struct cx_buf *body; /* the page as JSON text */
 	size_t limit, rows;
 	int64_t last_added;
 };
@@ -203,8 +203,9 @@ static int add_summary(void *arg, const struct cx_object_row *row)
 	if (++k->rows > k->limit)
 		return 1;
 	k->last_added = row->date_added;
-	json_array_append_new(k->items, cx_api_summary(k->c, row));
-	return 0;
+	if (k->rows > 1)
+		cx_buf_putc(k->body, ',');
+	return cx_api_summary_write(k->c, row, k->body) ? -1 : 0;
 }
 
 enum MHD_Result cx_api_objects_list(struct cx_request *req)
@@ -215,7 +216,9 @@ enum MHD_Result cx_api_objects_list(struct cx_request *req)
 	struct collect k;
 	enum cx_store_status st;
 	enum MHD_Result r;
-	json_t *body;
+	struct cx_buf body;
+	size_t len;
+	char *text;
 
 	if (!cx_api_begin(req, &c, &r))
 		return r;
@@ -241,28 +244,38 @@ enum MHD_Result cx_api_objects_list(struct cx_request *req)
 		return cx_reply_error(req, CX_EC_BAD_PARAMETER, "cursor",
 		                      "cursor is not one this node gave for this query");
 	cx_access_filter(&c.access, &f);
+	cx_buf_init(&body, 0);
+	cx_buf_puts(&body, "{\"items\":[");
 	k.c = &c;
-	k.items = json_array();
+	k.body = &body;
 	k.limit = lq.limit;
 	k.rows = 0;
 	k.last_added = 0;
 	st = c.s->objects_scan(c.s, &f, add_summary, &k);
-	if (st < 0) {
-		json_decref(k.items);
-		if (lq.q && strncmp(c.s->error(c.s), "bad full-text query", 19) == 0)
+	if (st < 0 || body.err) {
+		cx_buf_release(&body);
+		if (st < 0 && lq.q && strncmp(c.s->error(c.s), "bad full-text query", 19) == 0)
 			return cx_reply_error(req, CX_EC_BAD_PARAMETER, "q",
 			                      "q is not a valid full-text query: %s",
 			                      c.s->error(c.s));
-		return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+		if (st < 0)
+			return cx_reply_error(req, CX_EC_STORE_UNAVAILABLE, NULL, "the store failed");
+		return cx_reply_error(req, CX_EC_INTERNAL, NULL, "out of memory");
 	}
-	body = json_pack("{s:o}", "items", k.items);
+	cx_buf_putc(&body, ']');
 	if (k.rows > k.limit) {
 		char cursor[64];
 
 		cursor_make(&c, req, &lq, k.last_added, cursor);
-		json_object_set_new(body, "next_cursor", json_string(cursor));
+		cx_buf_printf(&body, ",\"next_cursor\":\"%s\"", cursor);
 	}
-	return cx_reply_json(req, 200, body);
+	cx_buf_putc(&body, '}');
+	if (body.err) {
+		cx_buf_release(&body);
+		return cx_reply_error(req, CX_EC_INTERNAL, NULL, "out of memory");
+	}
+	text = cx_buf_steal(&body, &len);
+	return cx_reply_owned(req, 200, "application/json", text, len, NULL);
 }
 
 struct detail_ctx {
