@@ -121,17 +121,21 @@ soak: build bench-deps
 # Fuzzing (doc/TESTING.md): libFuzzer targets in fuzz/, built with clang,
 # ASan and UBSan in $(FUZZ_BUILD). `fuzz` runs each for FUZZ_SECONDS;
 # `fuzz-short` replays the committed corpora and regression inputs, then
-# runs each for FUZZ_SHORT_SECONDS. New corpus entries and crash inputs
+# runs each for FUZZ_SHORT_SECONDS from the fixed seed FUZZ_SHORT_SEED, so
+# that `make check` explores the same inputs each time (`fuzz` takes a new
+# seed every run, to find what is new). New corpus entries and crash inputs
 # go to $(FUZZ_BUILD)/fuzz-work/, never into the source tree.
 FUZZ_BUILD         ?= build-fuzz
 FUZZ_SECONDS       ?= 300
 FUZZ_SHORT_SECONDS ?= 15
+FUZZ_SHORT_SEED    ?= 1
 FUZZ_TARGETS  = fuzz_stix fuzz_pattern fuzz_query fuzz_config fuzz_api fuzz_http
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 FUZZ_FLAGS = -timeout=10 -rss_limit_mb=2048 -print_final_stats=0
-# Run every target: $(1) is the seconds, or replay to only run the inputs once.
+# Run every target: $(1) is the seconds, or replay to only run the inputs
+# once; $(2) more libFuzzer flags.
 define fuzz_run
 	@mkdir -p $(FUZZ_BUILD)/fuzz-work
 	@for t in $(FUZZ_TARGETS); do \
@@ -141,7 +145,7 @@ define fuzz_run
 		if [ "$(1)" = replay ]; then mode="-runs=0"; dirs="$$inputs"; \
 		else mode="-max_total_time=$(1)"; dirs="$$work/corpus $$inputs"; fi; \
 		printf 'fuzz: %-13s %s\n' $$t "$$mode"; \
-		$(FUZZ_ENV) $(FUZZ_BUILD)/fuzz/$$t $(FUZZ_FLAGS) $$mode $$dict \
+		$(FUZZ_ENV) $(FUZZ_BUILD)/fuzz/$$t $(FUZZ_FLAGS) $(2) $$mode $$dict \
 			-artifact_prefix=$$work/crashes/ $$dirs >$$work/log 2>&1 || { \
 			tail -n 60 $$work/log; \
 			echo "fuzz: $$t FAILED: log $$work/log, input in $$work/crashes/"; \
@@ -166,7 +170,7 @@ fuzz: fuzz-build
 
 fuzz-short: fuzz-build
 	$(call fuzz_run,replay)
-	$(call fuzz_run,$(FUZZ_SHORT_SECONDS))
+	$(call fuzz_run,$(FUZZ_SHORT_SECONDS),-seed=$(FUZZ_SHORT_SEED))
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'bench/*.c')

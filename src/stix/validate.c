@@ -75,7 +75,8 @@ static int common_values(const json_t *obj, const char *type, struct cx_stix_err
  * an integer literal (every double from 2^53 on is whole), and an integer
  * past 2^53 as the nearest double. From 2^63 on, that literal is outside
  * the 64-bit integers that jansson, and so every reader in this node, can
- * parse: the stored object could never be read again. */
+ * parse: the stored object could never be read again. -2^63 itself is out
+ * too: its shortest form is -9223372036854776000. */
 static bool number_unreadable(const json_t *v)
 {
 	double d;
@@ -87,7 +88,7 @@ static bool number_unreadable(const json_t *v)
 	else
 		return false;
 	return (d >= 9223372036854775808.0 && d < 1e21) ||
-	       (d < -9223372036854775808.0 && d > -1e21);
+	       (d <= -9223372036854775808.0 && d > -1e21);
 }
 
 static int depth_walk(const json_t *v, int level, int max, char *path, size_t cap,

@@ -1193,10 +1193,16 @@ static void test_number_unreadable_in_canonical_form_is_refused(void **state)
 	json_object_set_new(o, "x_size", json_real(-1e19));
 	assert_int_equal(cx_stix_validate(o, NULL, &err), -EINVAL);
 	assert_string_equal(err.property, "x_size");
-	/* Readable: the 64-bit range's ends, and the exponent form from 10^21. */
+	/* -2^63 reads as an integer, but its canonical form is
+	 * -9223372036854776000, below the 64-bit range. */
+	json_object_set_new(o, "x_size", json_integer(INT64_MIN));
+	assert_int_equal(cx_stix_validate(o, NULL, &err), -EINVAL);
+	assert_string_equal(err.property, "x_size");
+	/* Readable: the doubles next to the 64-bit range's ends, and the
+	 * exponent form from 10^21. */
 	json_object_set_new(o, "x_size", json_real(1e21));
 	assert_int_equal(cx_stix_validate(o, NULL, &err), 0);
-	json_object_set_new(o, "x_size", json_real(-9223372036854775808.0));
+	json_object_set_new(o, "x_size", json_real(-9223372036854774784.0));
 	assert_int_equal(cx_stix_validate(o, NULL, &err), 0);
 	json_object_set_new(o, "x_size", json_integer(INT64_MAX - 1024));
 	assert_int_equal(cx_stix_validate(o, NULL, &err), 0);
