@@ -12,43 +12,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct cx_store *s;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cx-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/cx.db", f->dir);
-	f->s = cx_store_sqlite_open(f->path, CX_STORE_CREATE, err, sizeof(err));
-	assert_non_null(f->s);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char p[160];
-
-	if (f->s)
-		f->s->close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
+#include "store_fixture.h"
 
 static struct cx_object_row row(const char *id, int64_t modified, const char *json)
 {
@@ -470,21 +434,21 @@ static void test_store_run_gives_up_after_bounded_retries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_create_sets_schema_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_create_refuses_existing_file, setup, teardown),
+		STORE_TEST(test_store_create_sets_schema_version),
+		STORE_TEST(test_store_create_refuses_existing_file),
 		cmocka_unit_test(test_store_open_missing_file_fails),
-		cmocka_unit_test_setup_teardown(test_store_open_rejects_other_schema_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_put_then_duplicate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_date_added_strictly_increases, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_latest_flag_follows_newest_version_in_any_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_scan_filters_type_modified_and_keyset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_collections_membership, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_rollback_discards_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_data_survives_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_second_writer_waits_then_both_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_effective_labels_follow_newest_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_same_version_other_content_is_a_conflict, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_object_latest_leaves_no_snapshot_open, setup, teardown),
+		STORE_TEST(test_store_open_rejects_other_schema_version),
+		STORE_TEST(test_store_put_then_duplicate),
+		STORE_TEST(test_store_date_added_strictly_increases),
+		STORE_TEST(test_store_latest_flag_follows_newest_version_in_any_order),
+		STORE_TEST(test_store_scan_filters_type_modified_and_keyset),
+		STORE_TEST(test_store_collections_membership),
+		STORE_TEST(test_store_rollback_discards_writes),
+		STORE_TEST(test_store_data_survives_reopen),
+		STORE_TEST(test_store_second_writer_waits_then_both_commit),
+		STORE_TEST(test_store_effective_labels_follow_newest_version),
+		STORE_TEST(test_store_same_version_other_content_is_a_conflict),
+		STORE_TEST(test_store_object_latest_leaves_no_snapshot_open),
 		cmocka_unit_test(test_store_run_retries_soft_errors_then_succeeds),
 		cmocka_unit_test(test_store_run_gives_up_after_bounded_retries),
 	};

@@ -12,45 +12,10 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define COLL_A "5d1a0f64-6b2e-4a41-9f0e-8c7b6a5d4e3f"
 #define COLL_B "6e2b1075-7c3f-4b52-8a1f-9d8c7b6e5f40"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct cx_store *s;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cx-peers-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/cx.db", f->dir);
-	f->s = cx_store_sqlite_open(f->path, CX_STORE_CREATE, err, sizeof(err));
-	assert_non_null(f->s);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char p[160];
-
-	f->s->close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static struct cx_peer peer(const char *name)
 {
@@ -144,13 +109,9 @@ static void test_store_peer_remove_drops_its_collections(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_store_peer_add_get_and_name_taken, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(
-	        test_store_peer_cursor_advances_only_when_given_and_failures_keep_it, setup,
-	        teardown),
-	    cmocka_unit_test_setup_teardown(test_store_peer_remove_drops_its_collections, setup,
-	                                    teardown),
+	    STORE_TEST(test_store_peer_add_get_and_name_taken),
+	    STORE_TEST(test_store_peer_cursor_advances_only_when_given_and_failures_keep_it),
+	    STORE_TEST(test_store_peer_remove_drops_its_collections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

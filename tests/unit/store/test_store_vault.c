@@ -12,45 +12,10 @@
 #include <cmocka.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 
 #define CASE_A "cx-repatriation-case--2a87a66c-77c2-4efe-8b5b-f8ce09e93fee"
 #define CASE_B "cx-repatriation-case--3a87a66c-77c2-4efe-8b5b-f8ce09e93fee"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct cx_store *s;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	char err[256];
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/cx-vault-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/cx.db", f->dir);
-	f->s = cx_store_sqlite_open(f->path, CX_STORE_CREATE, err, sizeof(err));
-	assert_non_null(f->s);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char p[160];
-
-	f->s->close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
-	free(f);
-	return 0;
-}
 
 static const unsigned char nonce[24] = {1, 2, 3};
 
@@ -152,12 +117,9 @@ static void test_store_vault_delete_erases_the_row(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_store_vault_put_get_and_list_per_case, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_store_vault_replace_needs_the_expected_version,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_vault_delete_erases_the_row, setup,
-						teardown),
+		STORE_TEST(test_store_vault_put_get_and_list_per_case),
+		STORE_TEST(test_store_vault_replace_needs_the_expected_version),
+		STORE_TEST(test_store_vault_delete_erases_the_row),
 	};
 
 	return cmocka_run_group_tests_name("store_vault", tests, NULL, NULL);
