@@ -77,10 +77,11 @@ unit-asan: asan
 # End-to-end tests run the real binary. The optimised build runs every
 # suite: CLI, TAXII, API, the randomized leak test, federation, the bad input
 # catalogue and crash safety (145 seeded SIGKILLs and a full disk). The
-# sanitizer build runs them again but for the leak test and the browser, so
-# that malformed input, every request path and recovery after a kill are
-# checked for memory errors too (the suites fail on any sanitizer report);
-# there the crash suite kills fewer times, as its recovery paths repeat.
+# sanitizer build runs them again but for the browser, so that malformed
+# input, every request path, every principal's queries and recovery after a
+# kill are checked for memory errors too (the suites fail on any sanitizer
+# report); there the crash suite kills fewer times, as its recovery paths
+# repeat.
 pytest: build asan
 	CX_BIN=$(CURDIR)/$(BUILD)/src/cli/cx $(PYTHON) -m pytest -q tests/cli tests/taxii \
 		tests/api tests/access tests/federation tests/badinput tests/crash
@@ -91,8 +92,8 @@ pytest: build asan
 	CX_BIN=$(CURDIR)/$(ASAN_BUILD)/src/cli/cx ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		CX_CRASH_KILLS=30 CX_CRASH_IMPORT_KILLS=10 CX_CRASH_SYNC_KILLS=8 \
-		$(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/federation \
-		tests/badinput tests/crash
+		$(PYTHON) -m pytest -q tests/cli tests/taxii tests/api tests/access \
+		tests/federation tests/badinput tests/crash
 
 # fuzz-short: every libFuzzer target over its corpus and regressions, then
 # briefly (below).
